@@ -1,0 +1,8 @@
+"""MkDocs hooks: thin wiring to kennisbank.mkdocs_adapter (all logic lives in the package)."""
+
+from kennisbank.mkdocs_adapter import KennisbankSite
+
+_site = KennisbankSite()
+
+on_files = _site.on_files
+on_page_markdown = _site.on_page_markdown

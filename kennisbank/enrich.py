@@ -1,0 +1,126 @@
+"""Step 3 of the pipeline: derive what documents say about each other.
+
+Editors link with relative paths on disk (so links also work in a git web view and in
+their editor); here those links are rewritten to the site's page paths, checked, and
+turned into relations (``related`` and "Verwezen door").
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from pathlib import Path
+
+from .model import Corpus, Document, Problem
+
+CONTENT = "content"
+LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)(>?(?:\s+\"[^\"]*\")?\s*\))")
+REF_DEF = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*<?)(\S+?)(>?(?:\s+.*)?)$")
+FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def site_paths(corpus: Corpus) -> tuple[dict[str, str], set[str]]:
+    """Disk path -> site path for everything a document may link to; plus concept files."""
+    mapping: dict[str, str] = {}
+    concepts: set[str] = set()
+    content = corpus.root / CONTENT
+    if content.is_dir():
+        for path in content.rglob("*"):
+            if path.is_file() and "_data" not in path.relative_to(content).parts:
+                mapping[_key(path)] = path.relative_to(content).as_posix()
+    for doc in corpus.documents:
+        if not doc.published:
+            concepts.add(_key(doc.source.path))
+            continue
+        mapping[_key(doc.source.path)] = doc.page_path
+        for att in doc.attachments:
+            mapping[_key(att.path)] = f"{doc.section}/{doc.id}/{att.name}"
+    return mapping, concepts
+
+
+def _key(path: Path) -> str:
+    return os.path.normpath(os.path.abspath(path))
+
+
+def enrich(corpus: Corpus, failed: set[str] = frozenset()) -> list[Problem]:  # type: ignore[assignment]
+    """Rewrite body links, fill ``corpus.bodies``, ``related`` and ``backlinks``."""
+    mapping, concepts = site_paths(corpus)
+    failed_keys = {_key(Path(p)) for p in failed}
+    concepts |= failed_keys
+    pages = {doc.page_path: doc for doc in corpus.published()}
+    by_id = corpus.by_id()
+    problems: list[Problem] = []
+    links: dict[str, list[str]] = {}
+    for doc in corpus.published():
+        body, targets, doc_problems = rewrite_links(doc, mapping, concepts, failed_keys)
+        corpus.bodies[doc.id] = body
+        problems += doc_problems
+        links[doc.id] = [pages[t].id for t in targets if t in pages and pages[t].id != doc.id]
+        corpus.related[doc.id] = [by_id[i] for i in doc.meta.get("related", []) or [] if i in by_id]
+    backlinks: dict[str, set[str]] = {}
+    for doc in corpus.published():
+        for target in [*links[doc.id], *(d.id for d in corpus.related[doc.id])]:
+            backlinks.setdefault(target, set()).add(doc.id)
+    for doc in corpus.published():
+        corpus.backlinks[doc.id] = sorted(
+            (by_id[i] for i in backlinks.get(doc.id, ())), key=lambda d: d.sort_key, reverse=True
+        )
+    return problems
+
+
+def rewrite_links(
+    doc: Document, mapping: dict[str, str], concepts: set[str], failed_keys: set[str]
+) -> tuple[str, list[str], list[Problem]]:
+    """Return the body with site-relative links, the page paths it links to, and problems."""
+    folder = doc.source.path.parent
+    base = posixpath.dirname(doc.page_path)
+    problems: list[Problem] = []
+    targets: list[str] = []
+    out: list[str] = []
+    in_fence = False
+
+    def replace(target: str, line_no: int) -> str:
+        if not target or target.startswith(("#", "/")) or SCHEME.match(target):
+            return target
+        path_part, hash_, fragment = target.partition("#")
+        key = _key(folder / path_part.replace("%20", " "))
+        if key in mapping:
+            site_path = mapping[key]
+            targets.append(site_path)
+            return posixpath.relpath(site_path, base) + hash_ + fragment
+        if key in concepts and key in failed_keys:
+            return target
+        if key in concepts:
+            message = (
+                f"de link naar '{path_part}' wijst naar een concept dat niet gepubliceerd "
+                "wordt. Haal de link weg of publiceer dat document eerst."
+            )
+        elif not os.path.exists(key):
+            message = (
+                f"de link naar '{path_part}' wijst naar een bestand dat niet bestaat. "
+                "Controleer de naam en het pad (relatief vanaf dit bestand)."
+            )
+        else:
+            message = (
+                f"de link naar '{path_part}' kan niet gepubliceerd worden. Link naar een "
+                "document, een bestand uit 'files' van een toolkit, of iets in content/."
+            )
+        problems.append(Problem(doc.source.rel, line_no, "", message))
+        return target
+
+    for offset, line in enumerate(doc.source.body.split("\n")):
+        if FENCE.match(line):
+            in_fence = not in_fence
+        if in_fence:
+            out.append(line)
+            continue
+        line_no = doc.source.body_line + offset
+
+        def sub(match: re.Match[str], line_no: int = line_no) -> str:
+            return match.group(1) + replace(match.group(2), line_no) + match.group(3)
+
+        line = REF_DEF.sub(sub, LINK.sub(sub, line))
+        out.append(line)
+    return "\n".join(out), targets, problems

@@ -1,0 +1,86 @@
+"""The only module that imports MkDocs: wires MkDocs events to the engine-agnostic pipeline.
+
+Moving to another engine means replacing this file (and ``hooks/``), nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .generate import BLOCKS, generate, page_url
+from .model import Corpus
+from .pipeline import InternalError, load, summary
+
+BLOCK_MARKER = re.compile(r"<!--\s*kennisbank:([a-z-]+)\s*-->")
+
+
+class KennisbankSite:
+    """State for one MkDocs process: the corpus of the current build."""
+
+    def __init__(self) -> None:
+        self.corpus: Corpus | None = None
+
+    def root(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path).resolve().parent
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Validate everything first, then add generated pages and downloads in memory."""
+        root = self.root(config)
+        try:
+            corpus, problems = load(root)
+        except InternalError as err:
+            raise Abort(
+                f"{err.path}:1: interne fout van Kennisbank bij het verwerken van dit bestand. "
+                "Dit is geen fout in je tekst; meld het aan het webteam "
+                "(details: kennisbank --debug check)."
+            ) from err
+        if problems:
+            lines = [p.format() for p in problems]
+            raise Abort("\n".join([*lines, summary(problems, len(corpus.documents))]))
+        self.corpus = corpus
+        output = generate(corpus)
+        clashes: list[str] = []
+        for path, content in output.pages.items():
+            if files.get_file_from_path(path) is not None:
+                clashes.append(path)
+                continue
+            files.append(File.generated(config, path, content=content))
+        for path, source in output.files.items():
+            if files.get_file_from_path(path) is not None:
+                clashes.append(path)
+                continue
+            files.append(File.generated(config, path, abs_src_path=str(source)))
+        if clashes:
+            raise Abort(
+                "\n".join(
+                    f"{config.docs_dir}/{path}:1: deze pagina wordt door Kennisbank gemaakt. "
+                    "Verwijder of hernoem het bestand in content/."
+                    for path in clashes
+                )
+            )
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Page, **_: Any) -> str:
+        """Fill ``<!-- kennisbank:NAME -->`` blocks in site pages (e.g. the home page)."""
+        if self.corpus is None or "kennisbank:" not in markdown:
+            return markdown
+        corpus = self.corpus
+        url = page_url(page.file.src_uri)
+
+        def block(match: re.Match[str]) -> str:
+            render_block = BLOCKS.get(match.group(1))
+            if render_block is None:
+                raise Abort(
+                    f"{page.file.src_uri}: onbekend blok '{match.group(1)}'. Bestaande blokken: "
+                    f"{', '.join(BLOCKS)}."
+                )
+            return "\n" + render_block(corpus, url) + "\n"
+
+        return BLOCK_MARKER.sub(block, markdown)

@@ -1,0 +1,144 @@
+"""Typed domain objects: the corpus as plain data, independent of any site engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Kind slug -> (URL folder / listing slug, singular label, plural label).
+KINDS: dict[str, tuple[str, str, str]] = {
+    "advies": ("adviezen", "Advies", "Adviezen"),
+    "standpunt": ("standpunten", "Standpunt", "Standpunten"),
+    "toolkit": ("toolkits", "Toolkit", "Toolkits"),
+    "praktijk": ("praktijken", "Praktijk", "Praktijken"),
+}
+
+STATUSES = ("gepubliceerd", "concept", "gearchiveerd")
+
+
+class InternalError(Exception):
+    """A bug (not an editor's mistake) while processing the file at ``path``."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One located validation problem; the message is Dutch and says how to fix it."""
+
+    path: str  # relative to the repository root, with forward slashes
+    line: int
+    field: str  # dotted field path, or "" when the problem is about the whole file
+    message: str
+
+    def format(self) -> str:
+        prefix = f"{self.path}:{self.line}: "
+        return prefix + (f"{self.field}: " if self.field else "") + self.message
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "field": self.field, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A document file split into parsed front matter and Markdown body."""
+
+    path: Path  # absolute
+    rel: str  # relative to the repository root
+    meta: dict[str, Any]
+    lines: dict[tuple[str | int, ...], int]  # field path -> 1-based line in the file
+    body: str
+    body_line: int  # 1-based line where the body starts
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A validated document with derived fields (id, URL, kind)."""
+
+    id: str
+    kind: str
+    source: SourceFile
+    title: str
+    date: dt.date
+    summary: str
+    meta: dict[str, Any]
+    attachments: tuple[Attachment, ...] = ()
+
+    @property
+    def status(self) -> str:
+        return str(self.meta.get("status", "gepubliceerd"))
+
+    @property
+    def published(self) -> bool:
+        return self.status != "concept"
+
+    @property
+    def updated(self) -> dt.date | None:
+        value = self.meta.get("updated")
+        return dt.date.fromisoformat(value) if value else None
+
+    @property
+    def section(self) -> str:
+        return KINDS[self.kind][0]
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL with a trailing slash, e.g. ``adviezen/foo/``."""
+        return f"{self.section}/{self.id}/"
+
+    @property
+    def page_path(self) -> str:
+        """Virtual source path of the page in the site tree (what the engine renders)."""
+        return (
+            f"{self.section}/{self.id}/index.md"
+            if self.kind == "toolkit"
+            else (f"{self.section}/{self.id}.md")
+        )
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind][1]
+
+    @property
+    def sort_key(self) -> tuple[dt.date, str]:
+        return (self.date, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file shipped with a toolkit, copied to the site beside its page."""
+
+    path: Path  # absolute path on disk
+    name: str  # path relative to the toolkit folder
+    title: str
+    size: int
+
+    @property
+    def extension(self) -> str:
+        return self.path.suffix.lstrip(".").upper()
+
+
+@dataclass(slots=True)
+class Corpus:
+    """All documents of the site plus vocabularies; the input of every generator."""
+
+    root: Path
+    documents: list[Document] = field(default_factory=list)
+    vocabularies: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Filled by enrich: body with site links, and relations, keyed by document id.
+    bodies: dict[str, str] = field(default_factory=dict)
+    related: dict[str, list[Document]] = field(default_factory=dict)
+    backlinks: dict[str, list[Document]] = field(default_factory=dict)
+
+    def published(self) -> list[Document]:
+        return [d for d in self.documents if d.published]
+
+    def by_id(self) -> dict[str, Document]:
+        return {d.id: d for d in self.documents}
+
+    def label(self, vocabulary: str, slug: str) -> str:
+        return self.vocabularies.get(vocabulary, {}).get(slug, slug)

@@ -1,0 +1,41 @@
+"""The pipeline in order: load -> validate -> enrich -> generate.
+
+``load`` is what ``kennisbank check`` and every engine adapter call; ``generate`` turns the
+corpus into ``{site path: content}`` that any engine (or a plain pre-build step) can render.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .enrich import enrich
+from .loader import discover
+from .model import Corpus, InternalError, Problem
+from .validate import load_corpus
+
+__all__ = ["InternalError", "load", "summary"]
+
+
+def load(root: Path) -> tuple[Corpus, list[Problem]]:
+    """Load, validate and enrich the corpus; every editor mistake is a ``Problem``."""
+    corpus, problems = load_corpus(root)
+    # Links to files that failed validation are not reported again: their own problems are.
+    failed = {str(p.resolve()) for p in discover(root)} - {
+        str(d.source.path.resolve()) for d in corpus.documents
+    }
+    try:
+        problems += enrich(corpus, failed)
+    except Exception as err:
+        raise InternalError("(koppelingen tussen documenten)") from err
+    return corpus, sorted(set(problems), key=lambda p: (p.path, p.line, p.field))
+
+
+def summary(problems: list[Problem], documents: int) -> str:
+    if not problems:
+        return f"Alles in orde: {documents} documenten zonder problemen."
+    files = len({p.path for p in problems})
+    return (
+        f"{len(problems)} {'probleem' if len(problems) == 1 else 'problemen'} in {files} "
+        f"{'bestand' if files == 1 else 'bestanden'}. Los ze op en controleer opnieuw "
+        "met 'make check'."
+    )

@@ -1,0 +1,69 @@
+"""Jinja environment for the package's templates (markup stays in ``templates/``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def dutch_date(value: dt.date | str | None) -> str:
+    if value is None:
+        return ""
+    date = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+def file_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} kB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+def relative_url(target: str, page_url: str) -> str:
+    """Link from the page at ``page_url`` (e.g. ``adviezen/``) to ``target`` (site-relative)."""
+    base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
+    rel = posixpath.relpath("/" + target, "/" + base)
+    if rel == ".":
+        return "./"
+    return rel + ("/" if target.endswith("/") and not rel.endswith("/") else "")
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("kennisbank", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["dutch_date"] = dutch_date
+    env.filters["file_size"] = file_size
+    env.filters["iso"] = lambda d: d.isoformat() if d else ""
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)

@@ -1,0 +1,269 @@
+"""JSON Schema validation of one front matter, with every error translated into Dutch.
+
+The schemas (``schema/*.schema.json``) are data; this module only loads them, adds the
+``x-vocabulary`` keyword (values come from the editable vocabularies file) and turns
+jsonschema's errors into located ``Problem``s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+from referencing import Registry, Resource
+
+from .model import KINDS, Problem, SourceFile
+
+SCHEMA_BASE = "https://kennisbank.invalid/schema/"
+VOCABULARY_FILE = "content/_data/vocabularies.yml"
+
+TYPE_WORDS = {
+    "string": "tekst",
+    "array": "een lijst",
+    "object": "een groep sleutels met waarden",
+    "boolean": "true of false",
+    "integer": "een geheel getal",
+    "number": "een getal",
+}
+
+# Which error to keep when one field has several: the most basic one first.
+PRIORITY = ["type", "required", "const", "enum", "x-vocabulary", "pattern", "format"]
+
+
+def schema_names() -> list[str]:
+    return ["common", *KINDS]
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    text = resources.files("kennisbank").joinpath(f"schema/{name}.schema.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@cache
+def registry() -> Registry:
+    resources_ = [(SCHEMA_BASE + f"{n}.schema.json", load_schema(n)) for n in schema_names()]
+    return Registry().with_resources(
+        (uri, Resource.from_contents(contents)) for uri, contents in resources_
+    )
+
+
+def known_keys(kind: str) -> list[str]:
+    """All top-level keys a document of this kind may have (own and shared)."""
+    schema = load_schema(kind)
+    keys = list(schema.get("properties", {}))
+    common = load_schema("common")["$defs"]
+    for part in schema.get("allOf", []):
+        ref = part.get("$ref", "")
+        if ref.startswith("common.schema.json#/$defs/"):
+            keys += list(common[ref.rsplit("/", 1)[1]].get("properties", {}))
+    return sorted(set(keys))
+
+
+class SchemaChecker:
+    """Validates front matter against the kind schemas with the given vocabularies."""
+
+    def __init__(self, vocabularies: dict[str, dict[str, str]]) -> None:
+        self.vocabularies = vocabularies
+
+        def vocabulary_keyword(
+            validator: Any, name: str, instance: Any, schema: Mapping[str, Any]
+        ) -> Iterator[ValidationError]:
+            if isinstance(instance, str) and instance not in vocabularies.get(name, {}):
+                yield ValidationError(f"{instance!r} is not in {name}")
+            elif not isinstance(instance, str):
+                yield ValidationError("not a string", validator="type", validator_value="string")
+
+        cls = validators.extend(Draft202012Validator, {"x-vocabulary": vocabulary_keyword})
+        checker = FormatChecker(["date"])
+        self._validators: dict[str | None, Any] = {
+            kind: cls(load_schema(kind), registry=registry(), format_checker=checker)
+            for kind in KINDS
+        }
+        any_kind = {
+            "$id": SCHEMA_BASE + "any.schema.json",
+            "$ref": "common.schema.json#/$defs/base",
+        }
+        self._validators[None] = cls(any_kind, registry=registry(), format_checker=checker)
+
+    def check(self, source: SourceFile, kind: str | None) -> list[Problem]:
+        """All schema problems of one front matter, at most one per field."""
+        chosen: dict[tuple[str | int, ...], ValidationError] = {}
+        for error in self._validators[kind].iter_errors(source.meta):
+            path = tuple(error.absolute_path)
+            if error.validator == "required":
+                path = (*path, _missing_key(error))
+            current = chosen.get(path)
+            if current is None or _rank(error) < _rank(current):
+                chosen[path] = error
+        problems = []
+        for path, error in chosen.items():
+            problems.extend(_translate(source, path, error, kind, self.vocabularies))
+        return sorted(problems, key=lambda p: (p.line, p.field))
+
+
+def _rank(error: ValidationError) -> int:
+    return PRIORITY.index(str(error.validator)) if error.validator in PRIORITY else 99
+
+
+def _missing_key(error: ValidationError) -> str:
+    present = error.instance if isinstance(error.instance, dict) else {}
+    for key in error.validator_value:
+        if key not in present:
+            return str(key)
+    return ""
+
+
+def field_name(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def line_of(source: SourceFile, path: tuple[str | int, ...]) -> int:
+    """The line of a field, or of its nearest parent that has one, or the first line."""
+    while path:
+        if path in source.lines:
+            return source.lines[path]
+        path = path[:-1]
+    return 1
+
+
+def suggest(value: str, choices: list[str]) -> str:
+    matches = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    return f" Bedoelde je '{matches[0]}'?" if matches else ""
+
+
+def _translate(
+    source: SourceFile,
+    path: tuple[str | int, ...],
+    error: ValidationError,
+    kind: str | None,
+    vocabularies: dict[str, dict[str, str]],
+) -> list[Problem]:
+    keyword = str(error.validator)
+    value = error.validator_value
+    instance = error.instance
+    field = field_name(path)
+
+    def problem(message: str, at: tuple[str | int, ...] = path, name: str = field) -> Problem:
+        return Problem(source.rel, line_of(source, at), name, message)
+
+    if keyword == "required":
+        hint = _description(kind, path[-1]) if len(path) == 1 else ""
+        return [
+            problem(
+                f"ontbreekt. Voeg een regel '{path[-1]}: …' toe." + (f" ({hint})" if hint else ""),
+                at=path[:-1],
+            )
+        ]
+    if keyword in ("unevaluatedProperties", "additionalProperties"):
+        if keyword == "unevaluatedProperties":
+            allowed = known_keys(kind) if kind else []
+        else:
+            allowed = sorted(error.schema.get("properties", {}))
+        unknown = [k for k in instance if k not in allowed]
+        return [
+            problem(
+                f"onbekende sleutel.{suggest(key, allowed)} Toegestaan zijn: {', '.join(allowed)}.",
+                at=(*path, key),
+                name=field_name((*path, key)),
+            )
+            for key in unknown
+        ]
+    if keyword == "type":
+        wanted = value if isinstance(value, str) else value[0]
+        message = f"moet {TYPE_WORDS.get(wanted, wanted)} zijn, niet {_show(instance)}."
+        if wanted == "array":
+            message += (
+                f" Schrijf een lijst, bijvoorbeeld '{path[-1] if path else 'veld'}: "
+                f"[{instance if isinstance(instance, str) else 'waarde'}]'."
+            )
+        elif wanted == "string" and isinstance(instance, bool | int | float):
+            message += " Zet de waarde tussen aanhalingstekens als ze als tekst bedoeld is."
+        return [problem(message)]
+    if keyword == "x-vocabulary":
+        choices = sorted(vocabularies.get(value, {}))
+        return [
+            problem(
+                f"'{instance}' bestaat niet in de woordenlijst '{value}'."
+                f"{suggest(str(instance), choices)} Kies uit: {', '.join(choices)}. "
+                f"Een nieuwe waarde voeg je toe in {VOCABULARY_FILE}."
+            )
+        ]
+    if keyword in ("enum", "const"):
+        choices = [str(v) for v in (value if keyword == "enum" else [value])]
+        return [
+            problem(
+                f"{_show(instance)} is geen geldige waarde.{suggest(str(instance), choices)} "
+                f"Kies uit: {', '.join(choices)}."
+            )
+        ]
+    if keyword == "format":
+        return [problem(f"'{instance}' is geen bestaande datum. Controleer dag en maand.")]
+    if keyword == "pattern":
+        if value == "\\S":
+            return [problem("mag niet leeg zijn.")]
+        hint = error.schema.get("description") or _pattern_hint(path)
+        return [problem(f"'{instance}' heeft niet de juiste vorm. {hint}")]
+    if keyword == "maxLength":
+        return [
+            problem(f"is te lang ({len(instance)} tekens; hoogstens {value}). Kort de tekst in.")
+        ]
+    if keyword in ("minLength", "minItems"):
+        return [
+            problem(
+                "mag niet leeg zijn." if value <= 1 else f"heeft minstens {value} waarden nodig."
+            )
+        ]
+    if keyword == "uniqueItems":
+        return [problem("bevat dezelfde waarde meer dan eens. Haal de dubbele waarde weg.")]
+    return [problem(f"ongeldige waarde {_show(instance)} ({error.message}).")]
+
+
+def _pattern_hint(path: tuple[str | int, ...]) -> str:
+    last = next((p for p in reversed(path) if isinstance(p, str)), "")
+    hints = {
+        "related": "Gebruik het id van een document: de bestandsnaam zonder .md.",
+        "version": "Gebruik een versienummer als 1.2.0.",
+        "reference": "Gebruik een kenmerk als ADV-2025-03.",
+        "id": "Gebruik letters, cijfers, punten of koppeltekens, zoals R1.",
+    }
+    return hints.get(last, "Controleer de schrijfwijze.")
+
+
+def _description(kind: str | None, key: str | int) -> str:
+    for name in [kind] if kind else []:
+        props = load_schema(name).get("properties", {})
+        if key in props and "description" in props[key]:
+            return str(props[key]["description"])
+    common = load_schema("common")["$defs"]
+    for part in ("base", "policy"):
+        props = common[part].get("properties", {})
+        if key in props and "description" in props[key]:
+            return str(props[key]["description"])
+    return ""
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, list):
+        return "een lijst"
+    if isinstance(value, dict):
+        return "een groep sleutels"
+    if value is None:
+        return "leeg"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

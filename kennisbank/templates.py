@@ -1,0 +1,53 @@
+"""``kennisbank new``: start a document from the kind's template.
+
+The templates are the ``sjabloon.md`` files among the schema's valid examples, so the test
+over all examples also proves every template is a valid document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib import resources
+from pathlib import Path
+
+from . import loader
+from .validate import slugify
+
+TEMPLATE = "schema/examples/{kind}/valid/sjabloon.md"
+
+
+class TemplateError(Exception):
+    pass
+
+
+def target_path(root: Path, kind: str, doc_id: str) -> Path:
+    if kind == "toolkit":
+        return root / loader.TOOLKITS / doc_id / "index.md"
+    if kind == "praktijk":
+        return root / loader.TOOLKITS / loader.PRACTICES / f"{doc_id}.md"
+    folder = "adviezen" if kind == "advies" else "standpunten"
+    return root / loader.ADVISORIES / folder / f"{doc_id}.md"
+
+
+def template_text(kind: str, today: dt.date | None = None) -> str:
+    text = resources.files("kennisbank").joinpath(TEMPLATE.format(kind=kind)).read_text("utf-8")
+    today = today or dt.date.today()
+    return re.sub(r"^date: .*$", f"date: {today.isoformat()}", text, count=1, flags=re.M)
+
+
+def create(root: Path, kind: str, doc_id: str) -> Path:
+    if not loader.SLUG.match(doc_id):
+        raise TemplateError(
+            f"'{doc_id}' is geen geldig id. Gebruik kleine letters zonder accenten, cijfers en "
+            f"koppeltekens, bijvoorbeeld '{slugify(doc_id)}'."
+        )
+    used = {loader.document_id(p, root) for p in loader.discover(root)}
+    if doc_id in used:
+        raise TemplateError(f"het id '{doc_id}' bestaat al. Kies een ander id.")
+    target = target_path(root, kind, doc_id)
+    if target.exists():  # never overwrite an editor's work
+        raise TemplateError(f"{target.relative_to(root)} bestaat al. Kies een ander id.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(template_text(kind), encoding="utf-8")
+    return target

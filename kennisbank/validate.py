@@ -1,0 +1,354 @@
+"""Step 2 of the pipeline: turn read files into typed documents, collecting every problem.
+
+Per file: schema (via ``schema_check``), location and id, dates, toolkit files and content
+that could execute. Across files: unique ids and references, ``related`` that resolve.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import loader
+from .model import KINDS, Attachment, Corpus, Document, InternalError, Problem, SourceFile
+from .reader import read_document, relpath
+from .schema_check import SchemaChecker, field_name, line_of, suggest
+
+# Things that would run in a reader's browser; refused anywhere in a document.
+UNSAFE = [
+    (re.compile(r"<\s*script\b", re.I), "een <script>-element"),
+    (
+        re.compile(r"<\s*(iframe|object|embed)\b", re.I),
+        "een ingebed element (iframe, object, embed)",
+    ),
+    (re.compile(r"(javascript|vbscript)\s*:", re.I), "een 'javascript:'-link"),
+    (re.compile(r"data\s*:\s*text/html", re.I), "een 'data:text/html'-link"),
+    (re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I), "een 'on…='-attribuut (JavaScript)"),
+]
+
+
+def slugify(text: str) -> str:
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "document"
+
+
+def unsafe_reason(text: str) -> str | None:
+    for pattern, what in UNSAFE:
+        if pattern.search(text):
+            return what
+    return None
+
+
+def load_corpus(root: Path) -> tuple[Corpus, list[Problem]]:
+    """Load, validate and type every document under ``root``; return all problems."""
+    vocabularies, problems = loader.load_vocabularies(root)
+    corpus = Corpus(root=root, vocabularies=vocabularies)
+    checker = SchemaChecker(vocabularies)
+    sources: list[tuple[str, SourceFile]] = []
+    for path in loader.discover(root):
+        try:
+            source, read_problems = read_document(path, root)
+            problems += read_problems
+            if source is None:
+                continue
+            sources.append((loader.document_id(path, root), source))
+            document, doc_problems = check_document(source, root, checker)
+        except Exception as err:  # a bug, not an editor's mistake: name the file
+            raise InternalError(relpath(path, root)) from err
+        problems += doc_problems
+        if document is not None:
+            corpus.documents.append(document)
+    problems += check_corpus(sources)
+    corpus.documents.sort(key=lambda d: d.sort_key, reverse=True)
+    return corpus, sorted(set(problems), key=lambda p: (p.path, p.line, p.field))
+
+
+def check_file(path: Path, root: Path, checker: SchemaChecker) -> list[Problem]:
+    """All single-file problems of one document, wherever it lies (schema examples, editors'
+    scratch files); location, id and cross-document rules are left out."""
+    source, problems = read_document(path, root)
+    if source is None:
+        return problems
+    return check_document(source, root, checker, in_corpus=False)[1]
+
+
+def check_document(
+    source: SourceFile, root: Path, checker: SchemaChecker, in_corpus: bool = True
+) -> tuple[Document | None, list[Problem]]:
+    meta = source.meta
+    problems: list[Problem] = []
+    kind = meta.get("type") if meta.get("type") in KINDS else None
+    problems += checker.check(source, kind)
+
+    def add(field: tuple[str | int, ...], message: str) -> None:
+        problems.append(Problem(source.rel, line_of(source, field), field_name(field), message))
+
+    allowed = loader.expected_kinds(source.path, root)
+    doc_id = loader.document_id(source.path, root)
+    if not in_corpus:
+        pass
+    elif not allowed:
+        add(
+            (),
+            "dit bestand staat op een plaats waar geen documenten horen. Zet adviezen in "
+            "advisories/adviezen/, standpunten in advisories/standpunten/, praktijken in "
+            "toolkits/praktijken/ en een toolkit als toolkits/<id>/index.md.",
+        )
+    elif kind is not None and kind not in allowed:
+        add(
+            ("type",),
+            f"een document van type '{kind}' hoort niet in deze map; deze map is "
+            f"voor type '{allowed[0]}'. Verplaats het bestand of pas 'type' aan.",
+        )
+    if in_corpus and not loader.SLUG.match(doc_id):
+        what = "de mapnaam" if kind == "toolkit" or allowed == ("toolkit",) else "de bestandsnaam"
+        add(
+            (),
+            f"{what} '{doc_id}' is geen geldig id. Gebruik kleine letters zonder accenten, "
+            f"cijfers en koppeltekens, bijvoorbeeld '{slugify(doc_id)}'.",
+        )
+    problems += _check_dates(source, add)
+    problems += _check_unsafe(source)
+    if kind in ("advies", "standpunt"):
+        _check_unique_items(meta.get("recommendations"), "id", ("recommendations",), add)
+    attachments: list[Attachment] = []
+    if kind == "toolkit":
+        attachments = _check_files(source, add)
+        changelog = meta.get("changelog")
+        if (
+            isinstance(changelog, list)
+            and changelog
+            and isinstance(changelog[0], dict)
+            and (changelog[0].get("version") != meta.get("version"))
+        ):
+            add(
+                ("changelog", 0, "version"),
+                f"de nieuwste versie in changelog moet gelijk zijn "
+                f"aan 'version' ({meta.get('version')}). Zet de nieuwste versie bovenaan.",
+            )
+    if problems or kind is None:
+        return None, problems
+    document = Document(
+        id=doc_id,
+        kind=kind,
+        source=source,
+        title=meta["title"].strip(),
+        date=dt.date.fromisoformat(meta["date"]),
+        summary=" ".join(meta["summary"].split()),
+        meta=meta,
+        attachments=tuple(attachments),
+    )
+    return document, problems
+
+
+def _check_dates(source: SourceFile, add: Any) -> list[Problem]:
+    meta = source.meta
+    pairs: list[tuple[Any, Any, tuple[str | int, ...], str]] = [
+        (meta.get("date"), meta.get("updated"), ("updated",), "'updated' ligt vóór 'date'"),
+    ]
+    period = meta.get("period")
+    if isinstance(period, dict):
+        pairs.append(
+            (
+                period.get("start"),
+                period.get("end"),
+                ("period", "end"),
+                "het einde van de periode ligt vóór het begin",
+            )
+        )
+    for start, end, field, what in pairs:
+        try:
+            if (
+                isinstance(start, str)
+                and isinstance(end, str)
+                and (dt.date.fromisoformat(end) < dt.date.fromisoformat(start))
+            ):
+                add(field, f"{what} ({end} < {start}). Controleer beide datums.")
+        except ValueError:
+            pass  # the schema already reported the bad date
+    return []
+
+
+def _check_unique_items(items: Any, key: str, field: tuple[str | int, ...], add: Any) -> None:
+    if not isinstance(items, list):
+        return
+    seen: set[Any] = set()
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and item.get(key) in seen:
+            add(
+                (*field, index, key),
+                f"'{item.get(key)}' komt al eerder voor. Elk(e) {key} "
+                "moet uniek zijn binnen het document.",
+            )
+        elif isinstance(item, dict):
+            seen.add(item.get(key))
+
+
+def _strings(
+    value: Any, path: tuple[str | int, ...]
+) -> Iterable[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def _check_unsafe(source: SourceFile) -> list[Problem]:
+    problems = []
+    for path, text in _strings(source.meta, ()):
+        reason = unsafe_reason(text)
+        if reason:
+            problems.append(
+                Problem(
+                    source.rel,
+                    line_of(source, path),
+                    field_name(path),
+                    f"bevat {reason}. Dat is niet toegestaan: schrijf gewone "
+                    "tekst zonder HTML-code of scripts.",
+                )
+            )
+    for offset, line in enumerate(source.body.split("\n")):
+        reason = unsafe_reason(line)
+        if reason:
+            problems.append(
+                Problem(
+                    source.rel,
+                    source.body_line + offset,
+                    "",
+                    f"de tekst bevat {reason}. Dat is niet toegestaan: gebruik "
+                    "gewone Markdown zonder scripts.",
+                )
+            )
+    return problems
+
+
+def _check_files(source: SourceFile, add: Any) -> list[Attachment]:
+    folder = source.path.parent
+    files = source.meta.get("files")
+    attachments: list[Attachment] = []
+    if not isinstance(files, list):
+        return attachments
+    for index, item in enumerate(files):
+        if not isinstance(item, dict) or not isinstance(item.get("path"), str):
+            continue
+        name = item["path"].strip()
+        field = ("files", index, "path")
+        target = folder / name
+        if Path(name).is_absolute() or name.startswith(("/", "\\")) or ":" in name:
+            add(
+                field,
+                f"'{name}' is een absoluut pad. Geef de bestandsnaam binnen de map van de "
+                f"toolkit ({relpath(folder, source.path.parents[2])}/).",
+            )
+            continue
+        try:
+            resolved = target.resolve()
+            inside = resolved.is_relative_to(folder.resolve())
+        except (OSError, RuntimeError):
+            inside = False
+        if not inside or ".." in Path(name).parts:
+            add(
+                field,
+                f"'{name}' wijst naar een plaats buiten de map van de toolkit. Zet het "
+                "bestand in de map van de toolkit en geef alleen de bestandsnaam.",
+            )
+        elif not target.exists():
+            present = sorted(
+                p.name for p in folder.iterdir() if p.is_file() and p.name != "index.md"
+            )
+            add(
+                field,
+                f"het bestand '{name}' bestaat niet in de map van de toolkit."
+                f"{suggest(name, present)} Aanwezig: {', '.join(present) or 'geen bestanden'}.",
+            )
+        elif not target.is_file():
+            add(field, f"'{name}' is een map, geen bestand. Verwijs naar een bestand.")
+        elif name == "index.md":
+            add(field, "index.md is de toolkit zelf, geen bijlage.")
+        else:
+            attachments.append(
+                Attachment(
+                    path=resolved,
+                    name=Path(name).as_posix(),
+                    title=str(item.get("title", name)),
+                    size=resolved.stat().st_size,
+                )
+            )
+    return attachments
+
+
+def check_corpus(sources: list[tuple[str, SourceFile]]) -> list[Problem]:
+    """Cross-document rules over every readable file (valid or not): unique ids and
+    references, and ``related`` ids that resolve to published documents."""
+    problems: list[Problem] = []
+    first: dict[str, SourceFile] = {}
+    references: dict[str, SourceFile] = {}
+    for doc_id, source in sorted(sources, key=lambda s: s[1].rel):
+        other = first.get(doc_id)
+        if other is not None:
+            problems.append(
+                Problem(
+                    source.rel,
+                    1,
+                    "",
+                    f"het id '{doc_id}' wordt al gebruikt "
+                    f"door {other.rel}. Geef één van beide een andere "
+                    "bestandsnaam.",
+                )
+            )
+        else:
+            first[doc_id] = source
+        ref = source.meta.get("reference")
+        if isinstance(ref, str):
+            if ref in references:
+                problems.append(
+                    Problem(
+                        source.rel,
+                        line_of(source, ("reference",)),
+                        "reference",
+                        f"het kenmerk '{ref}' wordt al gebruikt door "
+                        f"{references[ref].rel}. Kies een uniek kenmerk.",
+                    )
+                )
+            else:
+                references[ref] = source
+    ids = sorted(first)
+    for doc_id, source in sources:
+        related = source.meta.get("related")
+        if not isinstance(related, list):
+            continue
+        for index, rel_id in enumerate(related):
+            if not isinstance(rel_id, str):
+                continue
+            field = ("related", index)
+            target = first.get(rel_id)
+            message = None
+            if rel_id == doc_id:
+                message = "een document kan niet naar zichzelf verwijzen. Haal dit id weg."
+            elif target is None:
+                message = (
+                    f"er bestaat geen document met id '{rel_id}'.{suggest(rel_id, ids)} "
+                    "Het id is de bestandsnaam zonder .md (voor een toolkit de mapnaam)."
+                )
+            elif _is_concept(target) and not _is_concept(source):
+                message = (
+                    f"'{rel_id}' is een concept en wordt niet gepubliceerd. Publiceer het "
+                    "eerst of haal de verwijzing weg."
+                )
+            if message:
+                problems.append(
+                    Problem(source.rel, line_of(source, field), field_name(field), message)
+                )
+    return problems
+
+
+def _is_concept(source: SourceFile) -> bool:
+    return source.meta.get("status") == "concept"

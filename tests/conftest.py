@@ -1,0 +1,109 @@
+"""Shared fixtures: the real repository built with MkDocs, a local HTTP server, scratch repos."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE_PARTS = ["mkdocs.yml", "content", "hooks", "overrides"]
+
+
+def run_mkdocs(root: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-q",
+            "-f",
+            str(root / "mkdocs.yml"),
+            "-d",
+            str(site_dir),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+        timeout=300,
+    )
+
+
+def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kennisbank.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository itself, built once per test session with `mkdocs build --strict`."""
+    site = tmp_path_factory.mktemp("site")
+    result = run_mkdocs(ROOT, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture
+def scratch_repo(tmp_path: Path) -> Path:
+    """A copy of the site skeleton and vocabularies with no documents, to plant cases in."""
+    for part in SITE_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, tmp_path / part)
+        else:
+            shutil.copy2(src, tmp_path / part)
+    for folder in ("advisories/adviezen", "advisories/standpunten", "toolkits/praktijken"):
+        (tmp_path / folder).mkdir(parents=True)
+    return tmp_path
+
+
+def write_doc(root: Path, rel: str, text: str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def advies(
+    title: str = "Een advies",
+    extra: str = "",
+    body: str = "Tekst.",
+    ref: str = "ADV-2025-01",
+    date: str = "2025-01-10",
+) -> str:
+    return (
+        f"---\ntype: advies\ntitle: {title}\ndate: {date}\nsummary: Samenvatting van het advies.\n"
+        f"domains: [onderwijs]\nreference: {ref}\n{extra}---\n{body}\n"
+    )

@@ -1,0 +1,177 @@
+"""Corpus-level validation and link rewriting, on scratch repositories."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from conftest import advies, write_doc
+
+from kennisbank.pipeline import load
+
+ADV = "advisories/adviezen"
+
+
+def messages(root: Path) -> list[str]:
+    return [p.format() for p in load(root)[1]]
+
+
+def test_clean_corpus_has_no_problems(scratch_repo: Path) -> None:
+    write_doc(scratch_repo, f"{ADV}/een.md", advies())
+    corpus, problems = load(scratch_repo)
+    assert problems == []
+    assert [d.id for d in corpus.documents] == ["een"]
+    assert corpus.documents[0].url == "adviezen/een/"
+
+
+def test_same_id_in_two_folders(scratch_repo: Path) -> None:
+    write_doc(scratch_repo, f"{ADV}/zelfde.md", advies())
+    write_doc(scratch_repo, "toolkits/praktijken/zelfde.md", advies(ref="ADV-2025-02"))
+    out = messages(scratch_repo)
+    assert any("'zelfde' wordt al gebruikt" in m for m in out), out
+
+
+def test_duplicate_reference(scratch_repo: Path) -> None:
+    write_doc(scratch_repo, f"{ADV}/een.md", advies())
+    write_doc(scratch_repo, f"{ADV}/twee.md", advies())
+    out = messages(scratch_repo)
+    assert any(m.startswith(f"{ADV}/twee.md:7: reference:") for m in out), out
+
+
+def test_related_missing_self_and_concept(scratch_repo: Path) -> None:
+    write_doc(scratch_repo, f"{ADV}/een.md", advies(extra="related: [een, tweee, drie]\n"))
+    write_doc(scratch_repo, f"{ADV}/twee.md", advies(ref="ADV-2025-02"))
+    write_doc(scratch_repo, f"{ADV}/drie.md", advies(ref="ADV-2025-03", extra="status: concept\n"))
+    out = messages(scratch_repo)
+    assert any("related[0]: een document kan niet naar zichzelf" in m for m in out), out
+    assert any(
+        "related[1]: er bestaat geen document met id 'tweee'. Bedoelde je 'twee'?" in m for m in out
+    ), out
+    assert any("related[2]: 'drie' is een concept" in m for m in out), out
+
+
+def test_file_names_must_be_slugs(scratch_repo: Path) -> None:
+    write_doc(scratch_repo, f"{ADV}/Mijn Advies é.md", advies())
+    out = messages(scratch_repo)
+    assert any("'Mijn Advies é' is geen geldig id" in m and "'mijn-advies-e'" in m for m in out)
+
+
+def test_kind_must_match_folder(scratch_repo: Path) -> None:
+    write_doc(scratch_repo, "advisories/standpunten/een.md", advies())
+    out = messages(scratch_repo)
+    assert any(":2: type:" in m and "hoort niet in deze map" in m for m in out), out
+
+
+def toolkit(files: str) -> str:
+    return (
+        "---\ntype: toolkit\ntitle: Toolkit\ndate: 2025-01-10\nsummary: Samenvatting.\n"
+        f"domains: [werk]\nactors: [gemeente]\nversion: 1.0.0\nfiles:\n{files}---\nTekst\n"
+    )
+
+
+def test_toolkit_files(scratch_repo: Path, tmp_path_factory) -> None:
+    folder = scratch_repo / "toolkits" / "tk"
+    outside = tmp_path_factory.mktemp("outside") / "geheim.txt"
+    outside.write_text("geheim")
+    folder.mkdir(parents=True)
+    (folder / "sjabloon.docx").write_bytes(b"PK")
+    (folder / "map").mkdir()
+    os.symlink(outside, folder / "link.txt")
+    items = [
+        "sjabloon.docx",
+        "ontbreekt.docx",
+        "map",
+        "link.txt",
+        "../../content/index.md",
+        "/etc/passwd",
+    ]
+    write_doc(
+        scratch_repo,
+        "toolkits/tk/index.md",
+        toolkit("".join(f"  - path: {p}\n    title: T\n" for p in items)),
+    )
+    corpus, problems = load(scratch_repo)
+    by_field = {p.field: p.message for p in problems}
+    assert "files[0].path" not in by_field
+    assert "bestaat niet" in by_field["files[1].path"]
+    assert "is een map" in by_field["files[2].path"]
+    assert "buiten de map" in by_field["files[3].path"]
+    assert "buiten de map" in by_field["files[4].path"]
+    assert "absoluut pad" in by_field["files[5].path"]
+    assert all(p.line > 1 for p in problems)
+
+
+def test_links_are_rewritten_to_site_paths(scratch_repo: Path) -> None:
+    write_doc(scratch_repo, "toolkits/tk/bestand.docx", "x")
+    write_doc(
+        scratch_repo,
+        "toolkits/tk/index.md",
+        toolkit("  - path: bestand.docx\n    title: T\n").replace(
+            "Tekst", "[advies](../../advisories/adviezen/een.md#context) [b](bestand.docx)"
+        ),
+    )
+    write_doc(
+        scratch_repo,
+        f"{ADV}/een.md",
+        advies(
+            body="[tk](../../toolkits/tk/index.md) [over](../../content/over-ons.md) "
+            "[web](https://example.org/x.md)\n```\n[code](niet.md)\n```"
+        ),
+    )
+    corpus, problems = load(scratch_repo)
+    assert problems == []
+    assert "[advies](../../adviezen/een.md#context) [b](bestand.docx)" in corpus.bodies["tk"]
+    body = corpus.bodies["een"]
+    assert "[tk](../toolkits/tk/index.md)" in body
+    assert "[over](../over-ons.md)" in body
+    assert "(https://example.org/x.md)" in body
+    assert "[code](niet.md)" in body
+    assert [d.id for d in corpus.backlinks["een"]] == ["tk"]
+
+
+def test_broken_links_are_located(scratch_repo: Path) -> None:
+    write_doc(
+        scratch_repo, f"{ADV}/concept.md", advies(ref="ADV-2025-02", extra="status: concept\n")
+    )
+    write_doc(
+        scratch_repo,
+        f"{ADV}/een.md",
+        advies(body="Regel\n[weg](bestaat-niet.md)\n[concept](concept.md)"),
+    )
+    out = messages(scratch_repo)
+    assert f"{ADV}/een.md:10: de link naar 'bestaat-niet.md'" in "\n".join(out)
+    assert any(
+        m.startswith(f"{ADV}/een.md:11: de link naar 'concept.md' wijst naar een concept")
+        for m in out
+    ), out
+
+
+def test_unsafe_content_in_metadata_and_body(scratch_repo: Path) -> None:
+    write_doc(
+        scratch_repo,
+        f"{ADV}/een.md",
+        advies(
+            title='"Titel <img src=x onerror=alert(1)>"',
+            body='[klik](javascript:alert(1))\n<a href=x onclick="x()">a</a>\n<iframe src=x>',
+        ),
+    )
+    out = messages(scratch_repo)
+    assert any(":3: title: bevat een 'on…='-attribuut" in m for m in out), out
+    assert any(":9: de tekst bevat een 'javascript:'-link" in m for m in out), out
+    assert any(":10: de tekst bevat een 'on…='" in m for m in out), out
+    assert any(":11: de tekst bevat een ingebed element" in m for m in out), out
+
+
+def test_every_problem_is_reported_in_one_run(scratch_repo: Path) -> None:
+    write_doc(scratch_repo, f"{ADV}/een.md", advies(extra="domains: [x]\n"))
+    write_doc(scratch_repo, f"{ADV}/twee.md", "---\ntitle: x\n")
+    write_doc(scratch_repo, f"{ADV}/drie.md", advies(ref="ADV-2025-03", date="2025-13-01"))
+    paths = {m.split(":")[0] for m in messages(scratch_repo)}
+    assert paths == {f"{ADV}/een.md", f"{ADV}/twee.md", f"{ADV}/drie.md"}
+
+
+def test_bad_vocabulary_file_is_located(scratch_repo: Path) -> None:
+    vocab = scratch_repo / "content/_data/vocabularies.yml"
+    vocab.write_text(vocab.read_text().replace("  onderwijs: Onderwijs", "  Onder wijs: Onderwijs"))
+    out = messages(scratch_repo)
+    assert any(m.startswith("content/_data/vocabularies.yml:") and "slug" in m for m in out), out
