@@ -27,7 +27,6 @@ def run_mkdocs(root: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
             "mkdocs",
             "build",
             "--strict",
-            "-q",
             "-f",
             str(root / "mkdocs.yml"),
             "-d",
@@ -84,6 +83,9 @@ def scratch_repo(tmp_path: Path) -> Path:
             shutil.copytree(src, tmp_path / part)
         else:
             shutil.copy2(src, tmp_path / part)
+    # The package is installed, not copied: drop its folder from mkdocs.yml's watch list.
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - kennisbank/templates\n", ""))
     for folder in ("advisories/adviezen", "advisories/standpunten", "toolkits/praktijken"):
         (tmp_path / folder).mkdir(parents=True)
     return tmp_path

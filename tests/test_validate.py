@@ -90,7 +90,7 @@ def test_toolkit_files(scratch_repo: Path, tmp_path_factory) -> None:
         "toolkits/tk/index.md",
         toolkit("".join(f"  - path: {p}\n    title: T\n" for p in items)),
     )
-    corpus, problems = load(scratch_repo)
+    _, problems = load(scratch_repo)
     by_field = {p.field: p.message for p in problems}
     assert "files[0].path" not in by_field
     assert "bestaat niet" in by_field["files[1].path"]

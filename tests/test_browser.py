@@ -1,0 +1,74 @@
+"""Browser smoke test in Debian's Chromium through Playwright (no browser download)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from conftest import ROOT
+
+from kennisbank.pipeline import load
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium ontbreekt op CI; 'make test' installeert het Debian-pakket.")
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def smoke_urls() -> list[str]:
+    corpus, _ = load(ROOT)
+    urls = ["", "adviezen/", "standpunten/", "toolkits/", "praktijken/", "over-ons/"]
+    for kind in ("advies", "standpunt", "toolkit", "praktijk"):
+        urls.append(next(d.url for d in corpus.published() if d.kind == kind))
+    return urls
+
+
+@pytest.mark.parametrize("path", smoke_urls())
+def test_page_loads_without_console_errors(browser, site_url: str, path: str) -> None:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    response = page.goto(site_url + path, wait_until="networkidle")
+    assert response is not None and response.status == 200
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.locator("h1").count() == 1
+    assert page.locator("h1").inner_text().strip()
+    assert errors == []
+    page.close()
+
+
+def test_listing_links_to_documents(browser, site_url: str) -> None:
+    page = browser.new_page()
+    page.goto(site_url + "toolkits/")
+    first = page.locator(".kb-card__title a").first
+    title = first.inner_text()
+    first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == title
+    assert page.locator("a[download]").count() >= 1
+    page.close()

@@ -1,0 +1,199 @@
+"""The real repository built with `mkdocs build --strict`: pages, metadata, links, failures."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlparse
+
+import pytest
+from conftest import ROOT, advies, run_mkdocs, write_doc
+
+from kennisbank.generate import generate
+from kennisbank.pipeline import load
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    corpus, problems = load(ROOT)
+    assert problems == []
+    return corpus
+
+
+def html(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_published_document_has_a_page(built_site: Path, corpus) -> None:
+    for doc in corpus.documents:
+        page = built_site / doc.url / "index.html"
+        assert page.exists() == doc.published, doc.url
+        if doc.published:
+            text = page.read_text(encoding="utf-8")
+            assert f"<h1>{doc.title}</h1>" in text.replace("&#39;", "'")
+            assert '<html lang="nl"' in text
+
+
+def test_concept_is_nowhere_in_the_site(built_site: Path, corpus) -> None:
+    concepts = [d for d in corpus.documents if not d.published]
+    assert concepts, "the sample content should include a concept"
+    every_page = "".join(p.read_text(encoding="utf-8") for p in built_site.rglob("*.html"))
+    for doc in concepts:
+        assert doc.id not in every_page
+        assert doc.title not in every_page
+
+
+def test_listings_are_newest_first_with_labels(built_site: Path, corpus) -> None:
+    for section in ("adviezen", "standpunten", "toolkits", "praktijken"):
+        page = html(built_site, section)
+        docs = [d for d in corpus.published() if d.section == section]
+        positions = [page.index(f'href="{d.id}/"') for d in docs]
+        assert positions == sorted(positions), section
+        dates = re.findall(r'<time datetime="(\d{4}-\d\d-\d\d)"', page)
+        assert dates == sorted(dates, reverse=True) and len(dates) == len(docs)
+        for doc in docs:
+            assert doc.summary.replace("'", "&#39;").replace('"', "&#34;") in page
+            for slug in doc.meta["domains"]:
+                assert corpus.label("domains", slug) in page
+
+
+def test_document_page_shows_metadata_in_dutch(built_site: Path, corpus) -> None:
+    by_id = corpus.by_id()
+    adv = next(d for d in corpus.published() if d.kind == "advies" and d.meta.get("related"))
+    page = html(built_site, adv.url)
+    assert "Gepubliceerd op" in page and "Voorbeeld" in page
+    assert adv.meta["reference"] in page
+    for slug in adv.meta.get("addressees", []):
+        assert corpus.label("addressees", slug) in page
+    for rel_id in adv.meta["related"]:
+        assert by_id[rel_id].title.replace("'", "&#39;") in page
+    for rec in adv.meta.get("recommendations", []):
+        assert f'id="aanbeveling-{rec["id"].lower()}"' in page
+    archived = next(d for d in corpus.published() if d.status == "gearchiveerd")
+    assert "Gearchiveerd" in html(built_site, archived.url)
+    practice = next(d for d in corpus.published() if d.kind == "praktijk")
+    page = html(built_site, practice.url)
+    assert practice.meta["place"] in page
+    assert corpus.label("regions", practice.meta["region"]) in page
+    assert "Periode" in page
+
+
+def test_toolkit_downloads_are_published(built_site: Path, corpus) -> None:
+    for doc in (d for d in corpus.published() if d.kind == "toolkit"):
+        assert doc.attachments
+        page = html(built_site, doc.url)
+        for att in doc.attachments:
+            copied = built_site / doc.url / att.name
+            assert copied.read_bytes() == att.path.read_bytes()
+            assert f'href="{att.name}" download' in page
+        assert f"Versie {doc.meta['version']}" in page
+
+
+def test_documents_stay_out_of_the_nav(built_site: Path, corpus) -> None:
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    start = home.index('<nav class="md-nav md-nav--primary')
+    nav = home[start : home.index('<nav class="md-nav md-nav--secondary')]
+    assert 'href="adviezen/"' in nav
+    for doc in corpus.published():
+        assert f"{doc.url}" not in nav
+
+
+def test_site_pages_exist_in_dutch(built_site: Path) -> None:
+    for url, words in [
+        ("", "Kennisbank"),
+        ("over-ons", "Missie"),
+        ("contact", "Contact"),
+        ("privacy", "cookies"),
+    ]:
+        assert words in html(built_site, url)
+    not_found = (built_site / "404.html").read_text(encoding="utf-8")
+    assert "Pagina niet gevonden" in not_found
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
+        for key in ("href", "src"):
+            if values.get(key) and tag in ("a", "img", "link", "script"):
+                self.links.append(str(values[key]))
+
+
+def test_no_broken_internal_links_or_anchors(built_site: Path) -> None:
+    parsed: dict[Path, _Links] = {}
+    for page in built_site.rglob("*.html"):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        parsed[page] = parser
+    broken = []
+    for page, parser in parsed.items():
+        if page.name == "404.html":
+            continue
+        for link in parser.links:
+            url, fragment = urldefrag(link)
+            if urlparse(link).scheme or link.startswith("//") or link.startswith("mailto:"):
+                continue
+            target = (page.parent / unquote(url)).resolve() if url else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(built_site)} -> {link}")
+            elif fragment and target in parsed and fragment not in parsed[target].ids:
+                broken.append(f"{page.relative_to(built_site)} -> {link} (anchor)")
+    assert broken == []
+
+
+def test_generated_pages_are_never_written_to_the_source_tree(built_site: Path) -> None:
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--", "content", "advisories", "toolkits"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert status.stdout == ""
+    assert not (ROOT / "content" / "adviezen").exists()
+
+
+def test_generate_is_plain_data(corpus) -> None:
+    output = generate(corpus)
+    assert set(output.pages) >= {"adviezen/index.md", "toolkits/index.md"}
+    assert all(isinstance(v, str) for v in output.pages.values())
+    assert all(p.is_file() for p in output.files.values())
+
+
+def test_broken_document_stops_the_build_in_dutch(scratch_repo: Path, tmp_path: Path) -> None:
+    write_doc(scratch_repo, "advisories/adviezen/goed.md", advies())
+    site = tmp_path / "out"
+    ok = run_mkdocs(scratch_repo, site)
+    assert ok.returncode == 0, ok.stderr
+    write_doc(
+        scratch_repo,
+        "advisories/adviezen/fout.md",
+        advies(ref="ADV-2025-02", extra="related: [bestaat-niet]\n"),
+    )
+    result = run_mkdocs(scratch_repo, tmp_path / "out2")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "advisories/adviezen/fout.md:8: related[0]: er bestaat geen document" in output
+    assert "Traceback" not in output
+    assert not (tmp_path / "out2" / "adviezen").exists()
+
+
+def test_strict_build_fails_on_a_broken_anchor(scratch_repo: Path, tmp_path: Path) -> None:
+    write_doc(scratch_repo, "advisories/adviezen/een.md", advies())
+    write_doc(
+        scratch_repo,
+        "advisories/adviezen/twee.md",
+        advies(ref="ADV-2025-02", body="[zie](een.md#bestaat-niet)"),
+    )
+    result = run_mkdocs(scratch_repo, tmp_path / "out")
+    assert result.returncode == 1
+    assert "bestaat-niet" in result.stdout + result.stderr

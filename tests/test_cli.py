@@ -1,0 +1,93 @@
+"""`kennisbank check` and `kennisbank new` as an editor runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from conftest import ROOT, advies, run_cli, write_doc
+
+ADV = "advisories/adviezen"
+
+
+def test_repository_is_clean() -> None:
+    result = run_cli(ROOT, "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert "Alles in orde" in result.stderr
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "kennisbank"
+    assert script.exists() or shutil.which("kennisbank")
+
+
+def test_problems_exit_1_with_located_dutch_lines(scratch_repo: Path) -> None:
+    write_doc(scratch_repo, f"{ADV}/een.md", advies(extra="domains: [onderwjs]\n"))
+    write_doc(scratch_repo, f"{ADV}/twee.md", "---\ntitle: x\n")
+    result = run_cli(scratch_repo, "check")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert f"{ADV}/een.md:8: domains: de sleutel 'domains' staat twee keer" in lines[0]
+    assert "(ook op regel 6)" in lines[0]
+    assert lines[1].startswith(f"{ADV}/twee.md:1: de metadata wordt nooit afgesloten")
+    assert "2 problemen in 2 bestanden" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_json_format(scratch_repo: Path) -> None:
+    write_doc(scratch_repo, f"{ADV}/een.md", advies(date="2025-02-30"))
+    result = run_cli(scratch_repo, "check", "--format", "json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["problems"] == [
+        {
+            "path": f"{ADV}/een.md",
+            "line": 4,
+            "field": "date",
+            "message": "'2025-02-30' is geen bestaande datum. Controleer dag en maand.",
+        }
+    ]
+
+
+def test_paths_filter_the_report(scratch_repo: Path) -> None:
+    write_doc(scratch_repo, f"{ADV}/een.md", advies(extra="tags: 5\n"))
+    write_doc(scratch_repo, "toolkits/praktijken/twee.md", "---\ntitle: x\n")
+    result = run_cli(scratch_repo, "check", ADV)
+    assert result.returncode == 1
+    assert all(line.startswith(ADV) for line in result.stdout.splitlines())
+    clean = run_cli(scratch_repo, "check", "content")
+    assert clean.returncode == 0
+
+
+def test_usage_errors_exit_2_in_dutch(scratch_repo: Path) -> None:
+    missing = run_cli(scratch_repo, "check", "bestaat-niet.md")
+    assert missing.returncode == 2
+    assert "bestaat niet" in missing.stderr
+    wrong = run_cli(scratch_repo, "controleer")
+    assert wrong.returncode == 2
+    assert "fout in de opdracht" in wrong.stderr
+
+
+def test_new_creates_a_valid_concept_and_never_overwrites(scratch_repo: Path) -> None:
+    for kind, doc_id in [
+        ("advies", "a-een"),
+        ("standpunt", "s-een"),
+        ("toolkit", "t-een"),
+        ("praktijk", "p-een"),
+    ]:
+        result = run_cli(scratch_repo, "new", kind, doc_id)
+        assert result.returncode == 0, result.stderr
+    assert (scratch_repo / "toolkits/t-een/index.md").is_file()
+    check = run_cli(scratch_repo, "check")
+    assert check.returncode == 0, check.stdout
+    target = scratch_repo / ADV / "a-een.md"
+    target.write_text("mijn werk", encoding="utf-8")
+    again = run_cli(scratch_repo, "new", "standpunt", "a-een")
+    assert again.returncode == 2
+    assert "bestaat al" in again.stderr
+    assert target.read_text(encoding="utf-8") == "mijn werk"
+    bad = run_cli(scratch_repo, "new", "advies", "Mijn Advies")
+    assert bad.returncode == 2 and "'mijn-advies'" in bad.stderr
