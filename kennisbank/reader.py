@@ -150,8 +150,8 @@ def parse_front_matter(
         # An unclosed quote or bracket is best found where it was opened.
         opened = "quoted" in str(err.context) or "flow" in str(err.context)
         mark = (err.context_mark if opened else None) or err.problem_mark or err.context_mark
-        line = (mark.line + 1 + offset) if mark else first_line
-        raise ReadError(line, yaml_message(err)) from err
+        at = (mark.line + 1 + offset) if mark else first_line
+        raise ReadError(at, yaml_message(err)) from err
     except yaml.YAMLError as err:
         raise ReadError(first_line, f"de metadata is geen geldige YAML ({err}).") from err
     if not isinstance(data, dict):
