@@ -63,6 +63,7 @@ def enrich(corpus: Corpus, failed: set[str] = frozenset()) -> list[Problem]:  # 
     for doc in corpus.published():
         for target in [*links[doc.id], *(d.id for d in corpus.related[doc.id])]:
             backlinks.setdefault(target, set()).add(doc.id)
+    corpus.suggested = suggest_related(corpus)
     for doc in corpus.published():
         corpus.backlinks[doc.id] = sorted(
             (by_id[i] for i in backlinks.get(doc.id, ())), key=lambda d: d.sort_key, reverse=True
@@ -124,3 +125,34 @@ def rewrite_links(
         line = REF_DEF.sub(sub, LINK.sub(sub, line))
         out.append(line)
     return "\n".join(out), targets, problems
+
+
+AUTO_RELATED = 5
+
+
+def suggest_related(corpus: Corpus) -> dict[str, list[Document]]:
+    """Up to five published documents per document that share domains (weight 2) and tags
+    (weight 1), best first, newest on ties; explicit ``related`` ones are left out."""
+    index: dict[tuple[str, str], list[Document]] = {}
+    for doc in corpus.published():
+        for key in _topics(doc):
+            index.setdefault(key, []).append(doc)
+    out: dict[str, list[Document]] = {}
+    for doc in corpus.published():
+        scores: dict[str, int] = {}
+        for key in _topics(doc):
+            for other in index[key]:
+                scores[other.id] = scores.get(other.id, 0) + (2 if key[0] == "d" else 1)
+        skip = {doc.id, *(d.id for d in corpus.related.get(doc.id, []))}
+        by_id = {d.id: d for key in _topics(doc) for d in index[key]}
+        ranked = sorted(
+            (i for i in scores if i not in skip),
+            key=lambda i: (-scores[i], -by_id[i].date.toordinal(), i),
+        )
+        out[doc.id] = [by_id[i] for i in ranked[:AUTO_RELATED]]
+    return out
+
+
+def _topics(doc: Document) -> set[tuple[str, str]]:
+    domains = {("d", str(v)) for v in doc.meta.get("domains", [])}
+    return domains | {("t", str(v).lower()) for v in doc.meta.get("tags", []) or []}

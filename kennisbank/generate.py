@@ -1,19 +1,27 @@
-"""Step 4 of the pipeline: generated pages and downloads as plain data.
+"""Step 4 of the pipeline: every generated page, feed, export and download as plain data.
 
-``generate(corpus)`` returns ``{site source path: Markdown}`` plus ``{site path: file}``;
-any engine renders those. Nothing here knows about MkDocs.
+``generate(corpus, site_url)`` makes one pass over the corpus to build its indexes (by kind,
+vocabulary value and year) and returns ``Output``: Markdown pages by site source path, text
+files (feeds, open data, robots.txt) and downloads. Any engine can render that; nothing here
+knows about MkDocs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from . import feeds, opendata
 from .model import KINDS, Corpus, Document, InternalError
 from .render import dutch_date, relative_url, render
+
+PAGE_SIZE = 20
+RECENT_PER_KIND = 3
+FEATURED_TOOLKITS = 3
 
 LISTING_INTRO = {
     "advies": "Adviezen van het Minderhedenforum aan overheden en beleidsmakers.",
@@ -23,7 +31,17 @@ LISTING_INTRO = {
     "praktijk": "Goede praktijken van lokale actoren in Vlaanderen en Brussel, om van te leren.",
 }
 
-RECENT_PER_KIND = 3
+# Vocabulary -> (URL folder, Dutch title of the overview, intro of a value's page).
+THEMES: dict[str, tuple[str, str, str]] = {
+    "domains": ("domeinen", "Thema's", "Alle publicaties over dit thema."),
+    "audiences": ("doelgroepen", "Doelgroepen", "Alle publicaties voor deze doelgroep."),
+    "actors": ("actoren", "Actoren", "Toolkits en praktijken voor deze lokale actor."),
+    "regions": ("regios", "Regio's", "Goede praktijken uit deze regio."),
+    "addressees": ("adressaten", "Gericht aan", "Adviezen en standpunten gericht aan"),
+}
+
+# How a kind's listing can be narrowed: toolkits by actor, praktijken by region.
+LISTING_FACET = {"toolkit": "actors", "praktijk": "regions"}
 
 # Metadata rows on a document page: (key, Dutch label, vocabulary or None).
 FACTS: list[tuple[str, str, str | None]] = [
@@ -45,25 +63,60 @@ FACTS: list[tuple[str, str, str | None]] = [
 @dataclass(slots=True)
 class Output:
     pages: dict[str, str] = field(default_factory=dict)  # site source path -> Markdown
-    files: dict[str, Path] = field(default_factory=dict)  # site path -> file on disk
+    texts: dict[str, str] = field(default_factory=dict)  # site path -> feed, data, robots.txt
+    files: dict[str, Path] = field(default_factory=dict)  # site path -> download on disk
 
 
-def generate(corpus: Corpus) -> Output:
-    """Every generated page and download of the site, in one pass over the corpus."""
+@dataclass(slots=True)
+class Indexes:
+    """The corpus grouped once, newest first everywhere."""
+
+    by_kind: dict[str, list[Document]]
+    by_value: dict[str, dict[str, list[Document]]]
+    by_year: dict[int, list[Document]]
+
+
+def values_of(doc: Document, vocabulary: str) -> list[str]:
+    """The slugs a document has for a vocabulary (``region`` is a single value)."""
+    key = "region" if vocabulary == "regions" else vocabulary
+    value = doc.meta.get(key)
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def build_indexes(corpus: Corpus) -> Indexes:
+    indexes = Indexes({kind: [] for kind in KINDS}, {v: {} for v in THEMES}, {})
+    for doc in corpus.published():  # corpus.documents is newest first
+        indexes.by_kind[doc.kind].append(doc)
+        indexes.by_year.setdefault(doc.date.year, []).append(doc)
+        for vocabulary in THEMES:
+            for slug in values_of(doc, vocabulary):
+                indexes.by_value[vocabulary].setdefault(slug, []).append(doc)
+    return indexes
+
+
+def generate(corpus: Corpus, site_url: str = "") -> Output:
+    """Every generated page, feed, export and download of the site."""
     out = Output()
-    published = corpus.published()
-    by_kind: dict[str, list[Document]] = {kind: [] for kind in KINDS}
-    for doc in published:  # already newest first
-        by_kind[doc.kind].append(doc)
+    indexes = build_indexes(corpus)
+    for doc in corpus.published():
         try:
             out.pages[doc.page_path] = document_page(corpus, doc)
         except Exception as err:  # a template bug: still name the document being rendered
             raise InternalError(doc.source.rel) from err
         for att in doc.attachments:
             out.files[f"{doc.section}/{doc.id}/{att.name}"] = att.path
-    for kind, docs in by_kind.items():
-        section = KINDS[kind][0]
-        out.pages[f"{section}/index.md"] = listing_page(corpus, kind, docs, f"{section}/")
+    for kind, docs in indexes.by_kind.items():
+        out.pages.update(listing_pages(corpus, indexes, kind, docs))
+    for vocabulary in THEMES:
+        out.pages.update(theme_pages(corpus, indexes, vocabulary))
+    out.pages.update(archive_pages(corpus, indexes))
+    out.texts.update(
+        feeds.all_feeds(corpus, indexes.by_kind, indexes.by_value["domains"], site_url)
+    )
+    out.texts.update(opendata.exports(corpus, site_url))
+    out.texts["robots.txt"] = robots(site_url)
     return out
 
 
@@ -76,8 +129,17 @@ def page_url(page_path: str) -> str:
 
 
 def front_matter(**values: Any) -> str:
-    dumped = yaml.safe_dump(values, allow_unicode=True, sort_keys=False, width=1000)
+    dumped = yaml.safe_dump(
+        {k: v for k, v in values.items() if v is not None},
+        allow_unicode=True,
+        sort_keys=False,
+        width=1000,
+    )
     return f"---\n{dumped}---\n\n"
+
+
+def theme_url(vocabulary: str, slug: str) -> str:
+    return f"{THEMES[vocabulary][0]}/{slug}/"
 
 
 def card(corpus: Corpus, doc: Document, from_url: str) -> dict[str, Any]:
@@ -90,26 +152,43 @@ def card(corpus: Corpus, doc: Document, from_url: str) -> dict[str, Any]:
         "date": doc.date,
         "date_text": dutch_date(doc.date),
         "summary": doc.summary,
-        "domains": [corpus.label("domains", d) for d in doc.meta.get("domains", [])],
+        "labels": [
+            {
+                "text": corpus.label("domains", slug),
+                "url": relative_url(theme_url("domains", slug), from_url),
+            }
+            for slug in doc.meta.get("domains", [])
+        ],
         "example": bool(doc.meta.get("example")),
         "archived": doc.status == "gearchiveerd",
     }
 
 
-def facts(corpus: Corpus, doc: Document) -> list[tuple[str, list[str]]]:
-    rows: list[tuple[str, list[str]]] = [("Soort", [doc.kind_label])]
+def facts(corpus: Corpus, doc: Document) -> list[tuple[str, list[dict[str, str | None]]]]:
+    """Metadata rows of a document page; vocabulary values link to their theme page."""
+    rows: list[tuple[str, list[dict[str, str | None]]]] = [
+        ("Soort", [{"text": doc.kind_label, "url": relative_url(f"{doc.section}/", doc.url)}])
+    ]
     for key, label, vocabulary in FACTS:
         value = doc.meta.get(key)
         if value in (None, "", []):
             continue
-        values = value if isinstance(value, list) else [value]
-        rows.append(
-            (label, [corpus.label(vocabulary, v) if vocabulary else str(v) for v in values])
-        )
+        items = value if isinstance(value, list) else [value]
+        if vocabulary:
+            cells: list[dict[str, str | None]] = [
+                {
+                    "text": corpus.label(vocabulary, v),
+                    "url": relative_url(theme_url(vocabulary, v), doc.url),
+                }
+                for v in items
+            ]
+        else:
+            cells = [{"text": str(v), "url": None} for v in items]
+        rows.append((label, cells))
     period = doc.meta.get("period")
     if isinstance(period, dict):
         end = dutch_date(period.get("end")) if period.get("end") else "lopend"
-        rows.append(("Periode", [f"{dutch_date(period['start'])} – {end}"]))
+        rows.append(("Periode", [{"text": f"{dutch_date(period['start'])} – {end}", "url": None}]))
     return rows
 
 
@@ -121,41 +200,200 @@ def document_page(corpus: Corpus, doc: Document) -> str:
         "facts": facts(corpus, doc),
         "body": corpus.bodies.get(doc.id, doc.source.body),
         "related": [card(corpus, d, url) for d in corpus.related.get(doc.id, [])],
+        "suggested": [card(corpus, d, url) for d in corpus.suggested.get(doc.id, [])],
         "backlinks": [card(corpus, d, url) for d in corpus.backlinks.get(doc.id, [])],
         "listing_url": relative_url(f"{doc.section}/", url),
-        "listing_label": KINDS[doc.kind][2],
         "date_text": dutch_date(doc.date),
         "updated_text": dutch_date(doc.updated),
     }
-    return front_matter(title=doc.title, description=doc.summary) + render(
-        "document.md.j2", **context
-    )
+    return front_matter(
+        title=doc.title,
+        description=doc.summary,
+        feeds=[feeds.link(f"{doc.section}.xml", f"Nieuwe {KINDS[doc.kind][2].lower()}")],
+    ) + render("document.md.j2", **context)
 
 
-def listing_page(corpus: Corpus, kind: str, docs: list[Document], url: str) -> str:
-    label = KINDS[kind][2]
-    body = render(
-        "listing.md.j2",
-        title=label,
-        intro=LISTING_INTRO[kind],
-        cards=[card(corpus, d, url) for d in docs],
-    )
-    return front_matter(title=label, description=LISTING_INTRO[kind]) + body
+def paginate(section_url: str, docs: list[Document]) -> list[tuple[str, list[Document]]]:
+    """``[(page source path, documents)]``: page 1 is the section index, then ``pagina/N``."""
+    chunks = [docs[i : i + PAGE_SIZE] for i in range(0, len(docs), PAGE_SIZE)] or [[]]
+    return [
+        (f"{section_url}index.md" if n == 1 else f"{section_url}pagina/{n}.md", chunk)
+        for n, chunk in enumerate(chunks, start=1)
+    ]
+
+
+def listing_pages(
+    corpus: Corpus, indexes: Indexes, kind: str, docs: list[Document]
+) -> dict[str, str]:
+    section, _, plural = KINDS[kind]
+    pages = paginate(f"{section}/", docs)
+    urls = [page_url(path) for path, _ in pages]
+    facet = LISTING_FACET.get(kind)
+    out = {}
+    for number, (path, chunk) in enumerate(pages, start=1):
+        url = urls[number - 1]
+        facet_links = []
+        if facet and number == 1:
+            facet_links = [
+                {
+                    "text": corpus.label(facet, slug),
+                    "count": sum(d.kind == kind for d in found),
+                    "url": relative_url(theme_url(facet, slug), url),
+                }
+                for slug, found in sorted(
+                    indexes.by_value[facet].items(), key=lambda item: corpus.label(facet, item[0])
+                )
+                if any(d.kind == kind for d in found)
+            ]
+        body = render(
+            "listing.md.j2",
+            intro=LISTING_INTRO[kind],
+            total=len(docs),
+            first=(number - 1) * PAGE_SIZE + 1,
+            cards=[card(corpus, d, url) for d in chunk],
+            pager=pager(urls, number, url),
+            feed_url=relative_url(f"feeds/{section}.xml", url),
+            facet_title=f"{plural} per {'actor' if facet == 'actors' else 'regio'}",
+            facet_links=facet_links,
+        )
+        title = plural if number == 1 else f"{plural} (pagina {number} van {len(pages)})"
+        out[path] = (
+            front_matter(
+                title=title,
+                description=LISTING_INTRO[kind],
+                feeds=[feeds.link(f"{section}.xml", f"Nieuwe {plural.lower()}")],
+            )
+            + body
+        )
+    return out
+
+
+def pager(urls: list[str], number: int, from_url: str) -> dict[str, Any] | None:
+    if len(urls) < 2:
+        return None
+    link: Callable[[int], str] = lambda n: relative_url(urls[n - 1], from_url)  # noqa: E731
+    return {
+        "pages": [
+            {"number": n, "url": link(n), "current": n == number} for n in range(1, len(urls) + 1)
+        ],
+        "previous": link(number - 1) if number > 1 else None,
+        "next": link(number + 1) if number < len(urls) else None,
+    }
+
+
+def grouped(corpus: Corpus, docs: list[Document], url: str) -> list[dict[str, Any]]:
+    """Documents grouped by kind, in the order of KINDS."""
+    return [
+        {"title": plural, "cards": [card(corpus, d, url) for d in docs if d.kind == kind]}
+        for kind, (_, _, plural) in KINDS.items()
+        if any(d.kind == kind for d in docs)
+    ]
+
+
+def theme_pages(corpus: Corpus, indexes: Indexes, vocabulary: str) -> dict[str, str]:
+    folder, title, intro = THEMES[vocabulary]
+    used = indexes.by_value[vocabulary]
+    out: dict[str, str] = {}
+    entries = []
+    for slug, docs in sorted(used.items(), key=lambda item: corpus.label(vocabulary, item[0])):
+        label = corpus.label(vocabulary, slug)
+        url = theme_url(vocabulary, slug)
+        entries.append({"text": label, "count": len(docs), "url": f"{slug}/"})
+        feed = (
+            feeds.link(f"domeinen/{slug}.xml", f"Nieuw over {label}")
+            if (vocabulary == "domains")
+            else None
+        )
+        text = f"{intro} {label}." if vocabulary == "addressees" else intro
+        out[f"{folder}/{slug}.md"] = front_matter(
+            title=label,
+            description=f"{title}: {label}. {text}",
+            feeds=[feed] if feed else None,
+        ) + render(
+            "theme.md.j2",
+            intro=text,
+            groups=grouped(corpus, docs, url),
+            total=len(docs),
+            overview_url="../",
+            overview_title=title,
+            feed_url=relative_url(f"feeds/domeinen/{slug}.xml", url) if feed else None,
+        )
+    out[f"{folder}/index.md"] = front_matter(
+        title=title, description=f"Alle publicaties per {title.lower()}."
+    ) + render("overview.md.j2", entries=entries, others=other_overviews(vocabulary))
+    return out
+
+
+def other_overviews(current: str | None) -> list[dict[str, str]]:
+    """Links from an overview page (one level deep) to the other overviews."""
+    return [
+        {"text": title, "url": f"../{folder}/"}
+        for vocabulary, (folder, title, _) in THEMES.items()
+        if vocabulary != current
+    ] + ([{"text": "Archief per jaar", "url": "../archief/"}] if current else [])
+
+
+def archive_pages(corpus: Corpus, indexes: Indexes) -> dict[str, str]:
+    out: dict[str, str] = {}
+    entries = []
+    for year, docs in sorted(indexes.by_year.items(), reverse=True):
+        entries.append({"text": str(year), "count": len(docs), "url": f"{year}/"})
+        out[f"archief/{year}.md"] = front_matter(
+            title=f"Archief {year}", description=f"Alle publicaties van {year}."
+        ) + render(
+            "theme.md.j2",
+            intro=f"Alle publicaties van {year}, nieuwste eerst.",
+            groups=grouped(corpus, docs, f"archief/{year}/"),
+            total=len(docs),
+            overview_url="../",
+            overview_title="Archief",
+            feed_url=None,
+        )
+    out["archief/index.md"] = front_matter(
+        title="Archief", description="Alle publicaties per jaar."
+    ) + render("overview.md.j2", entries=entries, others=other_overviews(None))
+    return out
 
 
 def recent_block(corpus: Corpus, from_url: str) -> str:
-    """The home page's "latest per kind" block, as HTML for a Markdown page."""
+    """The home page: latest adviezen and standpunten, featured toolkits, latest praktijken,
+    and links to the theme overviews."""
+    published = corpus.published()
+
+    def latest(kind: str, docs: list[Document] | None = None) -> list[dict[str, Any]]:
+        pool = docs if docs is not None else [d for d in published if d.kind == kind]
+        return [card(corpus, d, from_url) for d in pool[:RECENT_PER_KIND]]
+
+    toolkits = [d for d in published if d.kind == "toolkit"]
+    featured = [d for d in toolkits if d.meta.get("featured")] or toolkits
     groups = []
-    for kind, (section, _, plural) in KINDS.items():
-        docs = [d for d in corpus.published() if d.kind == kind][:RECENT_PER_KIND]
+    for kind, title, docs in [
+        ("advies", "Recente adviezen", None),
+        ("standpunt", "Recente standpunten", None),
+        ("toolkit", "Uitgelichte toolkits", featured[:FEATURED_TOOLKITS]),
+        ("praktijk", "Recente praktijken", None),
+    ]:
+        section, _, plural = KINDS[kind]
         groups.append(
             {
-                "title": plural,
+                "title": title,
                 "url": relative_url(f"{section}/", from_url),
-                "cards": [card(corpus, d, from_url) for d in docs],
+                "more": f"Alle {plural.lower()}",
+                "cards": latest(kind, docs),
             }
         )
-    return render("recent.html.j2", groups=groups)
+    themes = [
+        {"text": title, "url": relative_url(f"{folder}/", from_url)}
+        for folder, title, _ in THEMES.values()
+    ] + [{"text": "Archief per jaar", "url": relative_url("archief/", from_url)}]
+    return render("recent.html.j2", groups=groups, themes=themes)
+
+
+def robots(site_url: str) -> str:
+    lines = ["User-agent: *", "Allow: /"]
+    if site_url:
+        lines.append(f"Sitemap: {site_url.rstrip('/')}/sitemap.xml")
+    return "\n".join(lines) + "\n"
 
 
 # Blocks that site pages in content/ may embed with <!-- kennisbank:NAME -->.

@@ -35,28 +35,26 @@ class KennisbankSite:
         root = self.root(config)
         try:
             corpus, problems = load(root)
+            if problems:
+                lines = [p.format() for p in problems]
+                raise Abort("\n".join([*lines, summary(problems, len(corpus.documents))]))
+            output = generate(corpus, config.site_url or "")
         except InternalError as err:
             raise Abort(
                 f"{err.path}:1: interne fout van Kennisbank bij het verwerken van dit bestand. "
                 "Dit is geen fout in je tekst; meld het aan het webteam "
                 "(details: kennisbank --debug check)."
             ) from err
-        if problems:
-            lines = [p.format() for p in problems]
-            raise Abort("\n".join([*lines, summary(problems, len(corpus.documents))]))
         self.corpus = corpus
-        output = generate(corpus)
-        clashes: list[str] = []
-        for path, content in output.pages.items():
-            if files.get_file_from_path(path) is not None:
-                clashes.append(path)
-                continue
-            files.append(File.generated(config, path, content=content))
-        for path, source in output.files.items():
-            if files.get_file_from_path(path) is not None:
-                clashes.append(path)
-                continue
-            files.append(File.generated(config, path, abs_src_path=str(source)))
+        texts = {**output.pages, **output.texts}
+        generated = [
+            *(File.generated(config, path, content=text) for path, text in texts.items()),
+            *(
+                File.generated(config, path, abs_src_path=str(src))
+                for path, src in output.files.items()
+            ),
+        ]
+        clashes = [f.src_uri for f in generated if files.get_file_from_path(f.src_uri) is not None]
         if clashes:
             raise Abort(
                 "\n".join(
@@ -65,6 +63,8 @@ class KennisbankSite:
                     for path in clashes
                 )
             )
+        for file in generated:
+            files.append(file)
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, **_: Any) -> str:

@@ -133,6 +133,7 @@ class Corpus:
     bodies: dict[str, str] = field(default_factory=dict)
     related: dict[str, list[Document]] = field(default_factory=dict)
     backlinks: dict[str, list[Document]] = field(default_factory=dict)
+    suggested: dict[str, list[Document]] = field(default_factory=dict)
 
     def published(self) -> list[Document]:
         return [d for d in self.documents if d.published]

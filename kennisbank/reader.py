@@ -16,6 +16,7 @@ from .model import Problem, SourceFile
 MAX_FILE_BYTES = 1024 * 1024  # a document over 1 MiB is almost surely a paste accident
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 MAX_DEPTH = 10  # our deepest field (changelog[].changes[]) needs 3
+MAX_NUMBER_CHARS = 100  # Python refuses to turn more than 4,300 digits into an int
 
 FENCES = ("---",)
 CLOSERS = ("---", "...")
@@ -43,22 +44,31 @@ class ReadError(Exception):
 
 
 def relpath(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    # A symlink (even a broken one) is named where it lies when its target is elsewhere.
+    for candidate in (path.resolve(), path.parent.resolve() / path.name):
+        try:
+            return candidate.relative_to(root.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
 
 
 def read_document(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]:
     """Read one document; return the source or the problems that stop it."""
     rel = relpath(path, root)
     try:
-        return _read(path, rel), []
+        return _read(path, rel, root), []
     except ReadError as err:
         return None, [Problem(rel, err.line, err.field, err.message)]
 
 
-def _read(path: Path, rel: str) -> SourceFile:
+def _read(path: Path, rel: str, root: Path) -> SourceFile:
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        raise ReadError(
+            1,
+            "het bestand is een snelkoppeling naar een plaats buiten de kennisbank. Zet het "
+            "document zelf in deze map.",
+        )
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -69,6 +79,16 @@ def _read(path: Path, rel: str) -> SourceFile:
                 "of splits de tekst op.",
             )
         raw = path.read_bytes()
+    except IsADirectoryError as err:
+        raise ReadError(
+            1, "dit is een map, geen bestand. Geef de map een naam zonder '.md'."
+        ) from err
+    except FileNotFoundError as err:
+        raise ReadError(
+            1, "het bestand bestaat niet (meer); misschien een verbroken snelkoppeling."
+        ) from err
+    except PermissionError as err:
+        raise ReadError(1, "je hebt geen toestemming om dit bestand te lezen.") from err
     except OSError as err:
         raise ReadError(1, f"het bestand kan niet gelezen worden ({err.strerror}).") from err
     text = decode(raw)
@@ -143,7 +163,14 @@ def parse_front_matter(
                 )
             marks: dict[tuple[str | int, ...], int] = {}
             _walk(node, (), marks, offset)
-            data = loader.construct_document(node)
+            try:
+                data = loader.construct_document(node)
+            except (ValueError, TypeError, OverflowError) as err:  # e.g. a 5,000-digit number
+                raise ReadError(
+                    first_line,
+                    "een waarde in de metadata kan niet gelezen worden. Zet ongewone waarden "
+                    "tussen aanhalingstekens.",
+                ) from err
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as err:
@@ -152,6 +179,14 @@ def parse_front_matter(
         mark = (err.context_mark if opened else None) or err.problem_mark or err.context_mark
         at = (mark.line + 1 + offset) if mark else first_line
         raise ReadError(at, yaml_message(err)) from err
+    except yaml.reader.ReaderError as err:
+        # A control character (NUL, BEL, ...) pasted in from another program.
+        at = text[: err.position].count("\n") + first_line
+        raise ReadError(
+            at,
+            f"er staat een onzichtbaar stuurteken (#x{err.character:04x}) in de metadata. "
+            "Verwijder het, of typ de regel opnieuw.",
+        ) from err
     except yaml.YAMLError as err:
         raise ReadError(first_line, f"de metadata is geen geldige YAML ({err}).") from err
     if not isinstance(data, dict):
@@ -196,7 +231,7 @@ def _walk(
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1 + offset
-            field = ".".join(str(p) for p in path)
+            field = _field(path)
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
                 raise ReadError(
                     line,
@@ -209,15 +244,27 @@ def _walk(
                     line,
                     f"de sleutel '{key}' staat twee keer in de metadata (ook op regel "
                     f"{seen[key]}). Houd er één over.",
-                    ".".join(str(p) for p in (*path, key)),
+                    _field((*path, key)),
                 )
             seen[key] = line
             marks[(*path, key)] = line
             _walk(value_node, (*path, key), marks, offset)
+    elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:int":
+        if len(node.value) > MAX_NUMBER_CHARS:  # Python refuses to convert huge numbers
+            raise ReadError(
+                node.start_mark.line + 1 + offset,
+                "dit getal is te lang. Zet het tussen aanhalingstekens als het tekst is.",
+                _field(path),
+            )
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             marks[(*path, index)] = item.start_mark.line + 1 + offset
             _walk(item, (*path, index), marks, offset)
+
+
+def _field(path: tuple[str | int, ...]) -> str:
+    """Same form as the validator's field names: ``changelog[0].version``."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).removeprefix(".")
 
 
 def yaml_message(err: yaml.MarkedYAMLError) -> str:

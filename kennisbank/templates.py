@@ -30,10 +30,30 @@ def target_path(root: Path, kind: str, doc_id: str) -> Path:
     return root / loader.ADVISORIES / folder / f"{doc_id}.md"
 
 
-def template_text(kind: str, today: dt.date | None = None) -> str:
+TEMPLATE_DATE = "2026-01-01"  # every date in the templates; replaced by today's date
+
+
+def template_text(kind: str, today: dt.date | None = None, reference: str | None = None) -> str:
     text = resources.files("kennisbank").joinpath(TEMPLATE.format(kind=kind)).read_text("utf-8")
-    today = today or dt.date.today()
-    return re.sub(r"^date: .*$", f"date: {today.isoformat()}", text, count=1, flags=re.M)
+    text = text.replace(TEMPLATE_DATE, (today or dt.date.today()).isoformat())
+    if reference:
+        text = re.sub(r"^reference: .*$", f"reference: {reference}", text, count=1, flags=re.M)
+    return text
+
+
+def next_reference(root: Path, kind: str, year: int) -> str | None:
+    """The first free reference of the year, e.g. ADV-2026-04 after ADV-2026-03."""
+    prefix = {"advies": "ADV", "standpunt": "STP"}.get(kind)
+    if prefix is None:
+        return None
+    pattern = re.compile(rf"^reference:\s*['\"]?{prefix}-{year}-(\d+)", re.M)
+    used = {
+        int(m.group(1))
+        for path in loader.discover(root)
+        for m in pattern.finditer(path.read_text(encoding="utf-8", errors="replace"))
+    }
+    number = next(n for n in range(1, len(used) + 2) if n not in used)
+    return f"{prefix}-{year}-{number:02d}"
 
 
 def create(root: Path, kind: str, doc_id: str) -> Path:
@@ -49,5 +69,7 @@ def create(root: Path, kind: str, doc_id: str) -> Path:
     if target.exists():  # never overwrite an editor's work
         raise TemplateError(f"{target.relative_to(root)} bestaat al. Kies een ander id.")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(template_text(kind), encoding="utf-8")
+    today = dt.date.today()
+    text = template_text(kind, today, next_reference(root, kind, today.year))
+    target.write_text(text, encoding="utf-8")
     return target

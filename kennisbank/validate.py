@@ -7,6 +7,7 @@ that could execute. Across files: unique ids and references, ``related`` that re
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -27,8 +28,10 @@ UNSAFE = [
     ),
     (re.compile(r"(javascript|vbscript)\s*:", re.I), "een 'javascript:'-link"),
     (re.compile(r"data\s*:\s*text/html", re.I), "een 'data:text/html'-link"),
-    (re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I), "een 'on…='-attribuut (JavaScript)"),
+    (re.compile(r"<[a-z][^>]*[\s/]on[a-z]+\s*=", re.I), "een 'on…='-attribuut (JavaScript)"),
 ]
+# Browsers decode entities and drop tabs and newlines in URLs: 'java&#115;cript:', 'java\tscript:'.
+HIDDEN = re.compile(r"[\t\n\r]")
 
 
 def slugify(text: str) -> str:
@@ -37,8 +40,9 @@ def slugify(text: str) -> str:
 
 
 def unsafe_reason(text: str) -> str | None:
+    plain = HIDDEN.sub("", html.unescape(text))
     for pattern, what in UNSAFE:
-        if pattern.search(text):
+        if pattern.search(text) or pattern.search(plain):
             return what
     return None
 
@@ -110,6 +114,16 @@ def check_document(
             (),
             f"{what} '{doc_id}' is geen geldig id. Gebruik kleine letters zonder accenten, "
             f"cijfers en koppeltekens, bijvoorbeeld '{slugify(doc_id)}'.",
+        )
+    if not source.body.strip():
+        problems.append(
+            Problem(
+                source.rel,
+                source.body_line - 1,
+                "",
+                "de hoofdtekst ontbreekt. Schrijf de tekst van het document onder deze regel "
+                "'---'.",
+            )
         )
     problems += _check_dates(source, add)
     problems += _check_unsafe(source)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import shutil
 import sys
@@ -77,10 +78,17 @@ def test_new_creates_a_valid_concept_and_never_overwrites(scratch_repo: Path) ->
         ("standpunt", "s-een"),
         ("toolkit", "t-een"),
         ("praktijk", "p-een"),
+        ("advies", "a-twee"),
     ]:
         result = run_cli(scratch_repo, "new", kind, doc_id)
         assert result.returncode == 0, result.stderr
     assert (scratch_repo / "toolkits/t-een/index.md").is_file()
+    today = datetime.date.today()
+    second = (scratch_repo / ADV / "a-twee.md").read_text(encoding="utf-8")
+    assert f"reference: ADV-{today.year}-02" in second  # references never clash
+    toolkit = (scratch_repo / "toolkits/t-een/index.md").read_text(encoding="utf-8")
+    assert f"\ndate: {today.isoformat()}\n" in toolkit
+    assert f"    date: {today.isoformat()}\n" in toolkit  # the changelog entry too
     check = run_cli(scratch_repo, "check")
     assert check.returncode == 0, check.stdout
     target = scratch_repo / ADV / "a-een.md"
