@@ -8,6 +8,7 @@ knows about MkDocs.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,15 @@ THEMES: dict[str, tuple[str, str, str]] = {
     "actors": ("actoren", "Actoren", "Toolkits en praktijken voor deze lokale actor."),
     "regions": ("regios", "Regio's", "Goede praktijken uit deze regio."),
     "addressees": ("adressaten", "Gericht aan", "Adviezen en standpunten gericht aan"),
+}
+
+# Search filters (Pagefind facets): filter name -> vocabulary; values are slugs.
+SEARCH_FILTERS: dict[str, str] = {
+    "domein": "domains",
+    "doelgroep": "audiences",
+    "actor": "actors",
+    "regio": "regions",
+    "adressaat": "addressees",
 }
 
 # How a kind's listing can be narrowed: toolkits by actor, praktijken by region.
@@ -117,6 +127,7 @@ def generate(corpus: Corpus, site_url: str = "") -> Output:
     )
     out.texts.update(opendata.exports(corpus, site_url))
     out.texts["robots.txt"] = robots(site_url)
+    out.texts["assets/zoekfilters.json"] = json.dumps(search_labels(corpus), ensure_ascii=False)
     return out
 
 
@@ -210,7 +221,33 @@ def document_page(corpus: Corpus, doc: Document) -> str:
         title=doc.title,
         description=doc.summary,
         feeds=[feeds.link(f"{doc.section}.xml", f"Nieuwe {KINDS[doc.kind][2].lower()}")],
+        search=search_data(doc),
     ) + render("document.md.j2", **context)
+
+
+def search_data(doc: Document) -> dict[str, Any]:
+    """What the search index knows of a document: filters (slugs) and display metadata."""
+    filters: dict[str, list[str]] = {"soort": [doc.kind], "jaar": [str(doc.date.year)]}
+    for name, vocabulary in SEARCH_FILTERS.items():
+        values = values_of(doc, vocabulary)
+        if values:
+            filters[name] = values
+    return {
+        "filters": filters,
+        "meta": {
+            "soort": doc.kind_label,
+            "datum": dutch_date(doc.date),
+            "iso": doc.date.isoformat(),
+        },
+    }
+
+
+def search_labels(corpus: Corpus) -> dict[str, dict[str, str]]:
+    """Slug -> Dutch label per search filter, for the search page's facets."""
+    labels = {"soort": {kind: plural for kind, (_, _, plural) in KINDS.items()}}
+    for name, vocabulary in SEARCH_FILTERS.items():
+        labels[name] = dict(corpus.vocabularies.get(vocabulary, {}))
+    return labels
 
 
 def paginate(section_url: str, docs: list[Document]) -> list[tuple[str, list[Document]]]:
@@ -260,6 +297,7 @@ def listing_pages(
         out[path] = (
             front_matter(
                 title=title,
+                search=False,
                 description=LISTING_INTRO[kind],
                 feeds=[feeds.link(f"{section}.xml", f"Nieuwe {plural.lower()}")],
             )
@@ -307,6 +345,7 @@ def theme_pages(corpus: Corpus, indexes: Indexes, vocabulary: str) -> dict[str, 
         text = f"{intro} {label}." if vocabulary == "addressees" else intro
         out[f"{folder}/{slug}.md"] = front_matter(
             title=label,
+            search=False,
             description=f"{title}: {label}. {text}",
             feeds=[feed] if feed else None,
         ) + render(
@@ -319,7 +358,7 @@ def theme_pages(corpus: Corpus, indexes: Indexes, vocabulary: str) -> dict[str, 
             feed_url=relative_url(f"feeds/domeinen/{slug}.xml", url) if feed else None,
         )
     out[f"{folder}/index.md"] = front_matter(
-        title=title, description=f"Alle publicaties per {title.lower()}."
+        title=title, search=False, description=f"Alle publicaties per {title.lower()}."
     ) + render("overview.md.j2", entries=entries, others=other_overviews(vocabulary))
     return out
 
@@ -339,7 +378,7 @@ def archive_pages(corpus: Corpus, indexes: Indexes) -> dict[str, str]:
     for year, docs in sorted(indexes.by_year.items(), reverse=True):
         entries.append({"text": str(year), "count": len(docs), "url": f"{year}/"})
         out[f"archief/{year}.md"] = front_matter(
-            title=f"Archief {year}", description=f"Alle publicaties van {year}."
+            title=f"Archief {year}", search=False, description=f"Alle publicaties van {year}."
         ) + render(
             "theme.md.j2",
             intro=f"Alle publicaties van {year}, nieuwste eerst.",
@@ -350,7 +389,7 @@ def archive_pages(corpus: Corpus, indexes: Indexes) -> dict[str, str]:
             feed_url=None,
         )
     out["archief/index.md"] = front_matter(
-        title="Archief", description="Alle publicaties per jaar."
+        title="Archief", search=False, description="Alle publicaties per jaar."
     ) + render("overview.md.j2", entries=entries, others=other_overviews(None))
     return out
 
