@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup check build serve test lint typecheck unit chromium clean
+.PHONY: setup check build serve test lint typecheck unit fuzz chromium clean
 
 setup: $(STAMP)
 
@@ -23,7 +23,7 @@ check: $(STAMP)
 
 ## Build the complete site into site/.
 build: $(STAMP)
-	$(BIN)/mkdocs build --strict --clean
+	$(BIN)/python scripts/build.py
 
 ## Build and serve the site at http://127.0.0.1:8000, reloading on every change.
 serve: $(STAMP)
@@ -47,9 +47,31 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q -m "not browser"
 
+## axe-core for the accessibility checks in the browser tests (pinned in package-lock.json).
+node_modules: package-lock.json
+	npm ci --no-audit --no-fund
+	touch node_modules
+
 ## The whole suite: lint, types, unit, build and browser tests.
-test: $(STAMP) chromium lint typecheck
+test: $(STAMP) chromium node_modules lint typecheck
 	$(BIN)/pytest -q
+
+## Long fuzz run of the reader and validator (>= 10,000 hypothesis examples).
+fuzz: $(STAMP)
+	$(BIN)/pytest -q tests/test_fuzz.py --hypothesis-profile=fuzz
+
+## Lighthouse (accessibility, best practices, SEO) on key pages, offline against Debian's
+## Chromium; records the scores in README.md and on the accessibility statement, then rebuilds.
+.PHONY: audit
+audit: $(STAMP) chromium node_modules build
+	$(BIN)/python scripts/audit.py
+	$(BIN)/python scripts/build.py
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache
+
+## Benchmark of the build on synthetic corpora (250 and 1,000 documents); updates README.md.
+## More sizes or a profile: make bench BENCH_ARGS="--sizes 250 1000 4000 --profile 1000".
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py --write-readme $(BENCH_ARGS)

@@ -15,7 +15,8 @@ from pathlib import Path
 from .model import Corpus, Document, Problem
 
 CONTENT = "content"
-LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)(>?(?:\s+\"[^\"]*\")?\s*\))")
+# The target excludes brackets so that a hostile line cannot make matching quadratic.
+LINK = re.compile(r"(\]\(\s*<?)([^)\s>\[\]]+)(>?(?:\s+\"[^\"]*\")?\s*\))")
 REF_DEF = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*<?)(\S+?)(>?(?:\s+.*)?)$")
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")

@@ -435,5 +435,15 @@ def robots(site_url: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+AUDIT_FILE = "content/_data/audit.json"  # written by `make audit` (scripts/audit.py)
+
+
+def audit_block(corpus: Corpus, from_url: str) -> str:
+    """Date, method and scores of the last accessibility audit, for the statement page."""
+    path = corpus.root / AUDIT_FILE
+    audit = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return render("audit.html.j2", audit=audit)
+
+
 # Blocks that site pages in content/ may embed with <!-- kennisbank:NAME -->.
-BLOCKS = {"recent": recent_block}
+BLOCKS: dict[str, Callable[[Corpus, str], str]] = {"recent": recent_block, "audit": audit_block}

@@ -40,6 +40,18 @@ def discover(root: Path) -> list[Path]:
     return sorted(found)
 
 
+def folders_without_index(root: Path) -> list[Path]:
+    """Folders in toolkits/ that look like a toolkit but have no index.md file."""
+    tk = root / TOOLKITS
+    if not tk.is_dir():
+        return []
+    return sorted(
+        p
+        for p in tk.iterdir()
+        if p.is_dir() and p.name != PRACTICES and not (p / "index.md").is_file()
+    )
+
+
 def expected_kinds(path: Path, root: Path) -> tuple[str, ...]:
     """The kinds allowed at this location; empty when the location is not a document place."""
     parts = Path(relpath(path, root)).parts

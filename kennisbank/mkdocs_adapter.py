@@ -14,9 +14,11 @@ from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from . import publish
 from .generate import BLOCKS, generate, page_url
 from .model import Corpus
 from .pipeline import InternalError, load, summary
+from .search import SearchIndexError, index_site
 
 BLOCK_MARKER = re.compile(r"<!--\s*kennisbank:([a-z-]+)\s*-->")
 
@@ -26,6 +28,7 @@ class KennisbankSite:
 
     def __init__(self) -> None:
         self.corpus: Corpus | None = None
+        self.command = "build"
 
     def root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).resolve().parent
@@ -45,6 +48,7 @@ class KennisbankSite:
                 "Dit is geen fout in je tekst; meld het aan het webteam "
                 "(details: kennisbank --debug check)."
             ) from err
+
         self.corpus = corpus
         texts = {**output.pages, **output.texts}
         generated = [
@@ -84,3 +88,17 @@ class KennisbankSite:
             return "\n" + render_block(corpus, url) + "\n"
 
         return BLOCK_MARKER.sub(block, markdown)
+
+    def on_startup(self, command: str, **_: Any) -> None:
+        self.command = command
+
+    def on_post_build(self, config: MkDocsConfig, **_: Any) -> None:
+        """Index the finished site for search (also under `mkdocs serve`), then write the
+        security headers, whose script hashes come from the finished HTML."""
+        site = Path(config.site_dir)
+        try:
+            index_site(site)
+        except SearchIndexError as err:
+            raise Abort(str(err)) from err
+        # Precompressed copies only pay for a published build, not for a preview.
+        publish.finish(site, compress=self.command != "serve")

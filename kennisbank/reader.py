@@ -44,13 +44,12 @@ class ReadError(Exception):
 
 
 def relpath(path: Path, root: Path) -> str:
-    # A symlink (even a broken one) is named where it lies when its target is elsewhere.
-    for candidate in (path.resolve(), path.parent.resolve() / path.name):
-        try:
-            return candidate.relative_to(root.resolve()).as_posix()
-        except ValueError:
-            continue
-    return path.as_posix()
+    # A symlink (even a broken one) is named where it lies, not where it points.
+    where = path.parent.resolve() / path.name if path.is_symlink() else path.resolve()
+    try:
+        return where.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def read_document(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]:
@@ -74,7 +73,7 @@ def _read(path: Path, rel: str, root: Path) -> SourceFile:
         if size > MAX_FILE_BYTES:
             raise ReadError(
                 1,
-                f"het bestand is te groot ({size // 1024} KiB; de grens is "
+                f"het bestand is te groot ({-(-size // 1024)} KiB; de grens is "
                 f"{MAX_FILE_BYTES // 1024} KiB). Zet grote bijlagen in een aparte download "
                 "of splits de tekst op.",
             )
@@ -151,6 +150,14 @@ def parse_front_matter(
     for number, line in enumerate(text.split("\n"), start=first_line):
         if "\t" in line[: len(line) - len(line.lstrip())]:
             raise ReadError(number, "er staat een tab in de inspringing. Gebruik spaties.")
+        # YAML ends a line at these; editors do not, so every line number after it would drift.
+        odd = next((c for c in line if c in "\x85\u2028\u2029"), None)
+        if odd:
+            raise ReadError(
+                number,
+                f"er staat een onzichtbaar regeleinde-teken (U+{ord(odd):04X}) in de metadata. "
+                "Verwijder het, of typ de regel opnieuw.",
+            )
     try:
         _check_events(text, offset)
         loader = _StringDateLoader(text)

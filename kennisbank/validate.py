@@ -28,8 +28,11 @@ UNSAFE = [
     ),
     (re.compile(r"(javascript|vbscript)\s*:", re.I), "een 'javascript:'-link"),
     (re.compile(r"data\s*:\s*text/html", re.I), "een 'data:text/html'-link"),
-    (re.compile(r"<[a-z][^>]*[\s/]on[a-z]+\s*=", re.I), "een 'on…='-attribuut (JavaScript)"),
 ]
+# 'on…=' is looked for inside each tag separately: one regex over the whole text takes
+# quadratic time on a line like '<a <a <a …' (13 s for 48 KB).
+TAG = re.compile(r"<[a-z][^>]*", re.I)
+ON_ATTRIBUTE = re.compile(r"[\s/]on[a-z]+\s*=", re.I)
 # Browsers decode entities and drop tabs and newlines in URLs: 'java&#115;cript:', 'java\tscript:'.
 HIDDEN = re.compile(r"[\t\n\r]")
 
@@ -44,6 +47,9 @@ def unsafe_reason(text: str) -> str | None:
     for pattern, what in UNSAFE:
         if pattern.search(text) or pattern.search(plain):
             return what
+    for candidate in (text, plain):
+        if any(ON_ATTRIBUTE.search(tag.group()) for tag in TAG.finditer(candidate)):
+            return "een 'on…='-attribuut (JavaScript)"
     return None
 
 
@@ -66,6 +72,17 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Problem]]:
         problems += doc_problems
         if document is not None:
             corpus.documents.append(document)
+    for folder in loader.folders_without_index(root):
+        problems.append(
+            Problem(
+                relpath(folder, root),
+                1,
+                "",
+                "deze toolkitmap heeft geen "
+                "bestand index.md. Maak er een met 'kennisbank new toolkit "
+                f"{folder.name}' of verwijder de map.",
+            )
+        )
     problems += check_corpus(sources)
     corpus.documents.sort(key=lambda d: d.sort_key, reverse=True)
     return corpus, sorted(set(problems), key=lambda p: (p.path, p.line, p.field))
@@ -85,7 +102,7 @@ def check_document(
 ) -> tuple[Document | None, list[Problem]]:
     meta = source.meta
     problems: list[Problem] = []
-    kind = meta.get("type") if meta.get("type") in KINDS else None
+    kind = meta.get("type") if isinstance(meta.get("type"), str) and meta["type"] in KINDS else None
     problems += checker.check(source, kind)
 
     def add(field: tuple[str | int, ...], message: str) -> None:
@@ -192,13 +209,15 @@ def _check_unique_items(items: Any, key: str, field: tuple[str | int, ...], add:
         return
     seen: set[Any] = set()
     for index, item in enumerate(items):
-        if isinstance(item, dict) and item.get(key) in seen:
+        if not isinstance(item, dict) or not isinstance(item.get(key), str):
+            continue  # the schema reports a missing or non-text value
+        if item.get(key) in seen:
             add(
                 (*field, index, key),
                 f"'{item.get(key)}' komt al eerder voor. Elk(e) {key} "
                 "moet uniek zijn binnen het document.",
             )
-        elif isinstance(item, dict):
+        else:
             seen.add(item.get(key))
 
 

@@ -109,3 +109,12 @@ def advies(
         f"---\ntype: advies\ntitle: {title}\ndate: {date}\nsummary: Samenvatting van het advies.\n"
         f"domains: [onderwijs]\nreference: {ref}\n{extra}---\n{body}\n"
     )
+
+
+# Hypothesis profiles for tests/test_fuzz.py: a short run in `make test`; `make fuzz` picks
+# "fuzz" (4 tests x 2,500 = 10,000 examples). No deadline: timings vary on shared machines.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("short", max_examples=200, deadline=None)
+_hypothesis_settings.register_profile("fuzz", max_examples=2500, deadline=None)
+_hypothesis_settings.load_profile("short")

@@ -36,9 +36,16 @@ def many(scratch_repo: Path):
     """45 adviezen on distinct dates, one concept among them."""
     for n in range(45):
         extra = "status: concept\n" if n == 7 else ""
-        write_doc(scratch_repo, f"advisories/adviezen/advies-{n:02d}.md",
-                  advies(title=f"Advies {n:02d}", ref=f"ADV-2020-{n:02d}", extra=extra,
-                         date=f"2020-{1 + n // 28:02d}-{1 + n % 28:02d}"))
+        write_doc(
+            scratch_repo,
+            f"advisories/adviezen/advies-{n:02d}.md",
+            advies(
+                title=f"Advies {n:02d}",
+                ref=f"ADV-2020-{n:02d}",
+                extra=extra,
+                date=f"2020-{1 + n // 28:02d}-{1 + n % 28:02d}",
+            ),
+        )
     return scratch_repo
 
 
@@ -50,8 +57,11 @@ def test_pagination_20_per_page_newest_first(many: Path, tmp_path: Path) -> None
     corpus, problems = load(many)
     assert problems == []
     pages = generate(corpus, SITE_URL).pages
-    first, second, third = (pages["adviezen/index.md"], pages["adviezen/pagina/2.md"],
-                            pages["adviezen/pagina/3.md"])
+    first, second, third = (
+        pages["adviezen/index.md"],
+        pages["adviezen/pagina/2.md"],
+        pages["adviezen/pagina/3.md"],
+    )
     assert "adviezen/pagina/4.md" not in pages
     titles = linked_titles(first) + linked_titles(second) + linked_titles(third)
     expected = [f"Advies {n:02d}" for n in range(44, -1, -1) if n != 7]
@@ -71,8 +81,11 @@ def test_pagination_20_per_page_newest_first(many: Path, tmp_path: Path) -> None
 def test_theme_pages_for_used_values_only(corpus, output) -> None:
     for vocabulary, (folder, _, _) in THEMES.items():
         used = {slug for d in corpus.published() for slug in values_of(d, vocabulary)}
-        pages = {p.split("/")[1].removesuffix(".md") for p in output.pages
-                 if p.startswith(f"{folder}/") and not p.endswith("index.md")}
+        pages = {
+            p.split("/")[1].removesuffix(".md")
+            for p in output.pages
+            if p.startswith(f"{folder}/") and not p.endswith("index.md")
+        }
         assert pages == used, vocabulary
         overview = output.pages[f"{folder}/index.md"]
         for slug in used:
@@ -88,8 +101,11 @@ def test_theme_page_groups_by_kind(corpus, output) -> None:
     kinds = {d.kind_label for d in docs}
     assert len(kinds) > 1
     headings = re.findall(r"^## (.+)$", page, re.M)
-    assert headings == [p for p in ("Adviezen", "Standpunten", "Toolkits", "Praktijken")
-                        if any(d.section.capitalize() == p for d in docs)]
+    assert headings == [
+        p
+        for p in ("Adviezen", "Standpunten", "Toolkits", "Praktijken")
+        if any(d.section.capitalize() == p for d in docs)
+    ]
     assert set(linked_titles(page)) == {d.title for d in docs}
 
 
@@ -104,7 +120,9 @@ def test_labels_on_document_pages_link_to_theme_pages(built_site: Path, corpus) 
 def test_year_archive(corpus, output) -> None:
     years = {d.date.year for d in corpus.published()}
     assert {p for p in output.pages if p.startswith("archief/")} == {
-        "archief/index.md", *(f"archief/{y}.md" for y in years)}
+        "archief/index.md",
+        *(f"archief/{y}.md" for y in years),
+    }
     for year in years:
         titles = linked_titles(output.pages[f"archief/{year}.md"])
         assert sorted(titles) == sorted(d.title for d in corpus.published() if d.date.year == year)
@@ -125,7 +143,8 @@ def test_related_explicit_first_then_suggested_and_backlinks(corpus) -> None:
         assert not {d.id for d in suggested} & {doc.id, *(d.id for d in explicit)}
         for other in suggested:
             shared = set(doc.meta["domains"]) & set(other.meta["domains"]) or set(
-                doc.meta.get("tags", [])) & set(other.meta.get("tags", []))
+                doc.meta.get("tags", [])
+            ) & set(other.meta.get("tags", []))
             assert shared, (doc.id, other.id)
         for target in explicit:
             assert doc.id in [d.id for d in corpus.backlinks[target.id]]
@@ -134,7 +153,7 @@ def test_related_explicit_first_then_suggested_and_backlinks(corpus) -> None:
 def test_document_page_lists_related_before_suggested(corpus, output) -> None:
     doc = next(d for d in corpus.published() if d.meta.get("related") and corpus.suggested[d.id])
     page = output.pages[doc.page_path]
-    section = page[page.index("## Gerelateerde documenten"):]
+    section = page[page.index("## Gerelateerde documenten") :]
     section = section[: section.index("\n## ")] if "\n## " in section else section
     titles = linked_titles(section)
     expected = [d.title for d in corpus.related[doc.id] + corpus.suggested[doc.id]]
@@ -167,8 +186,9 @@ def test_feeds_parse_without_errors(corpus, output) -> None:
 def test_feeds_are_announced_in_head(built_site: Path) -> None:
     def alternates(url: str) -> list[str]:
         html = (built_site / url / "index.html").read_text(encoding="utf-8")
-        links = re.findall(r'<link rel="([^"]+)" type="application/atom\+xml"[^>]* href="([^"]+)"',
-                           html)
+        links = re.findall(
+            r'<link rel="([^"]+)" type="application/atom\+xml"[^>]* href="([^"]+)"', html
+        )
         assert all("alternate" in rel.split() for rel, _ in links)
         return [href for _, href in links]
 
@@ -213,7 +233,11 @@ def test_home_page_blocks(built_site: Path, corpus) -> None:
     assert "Uitgelichte toolkits" in home
     for doc in featured[:3]:
         assert f'href="{doc.url}"' in home
-    for heading in ("Recente adviezen", "Recente standpunten", "Recente praktijken",
-                    "Zoek per thema"):
+    for heading in (
+        "Recente adviezen",
+        "Recente standpunten",
+        "Recente praktijken",
+        "Zoek per thema",
+    ):
         assert heading in home
     assert 'href="domeinen/"' in home and 'href="archief/"' in home

@@ -175,3 +175,12 @@ def test_bad_vocabulary_file_is_located(scratch_repo: Path) -> None:
     vocab.write_text(vocab.read_text().replace("  onderwijs: Onderwijs", "  Onder wijs: Onderwijs"))
     out = messages(scratch_repo)
     assert any(m.startswith("content/_data/vocabularies.yml:") and "slug" in m for m in out), out
+
+
+def test_toolkit_folder_without_index(scratch_repo: Path) -> None:
+    (scratch_repo / "toolkits" / "vergeten").mkdir(parents=True)
+    (scratch_repo / "toolkits" / "vergeten" / "sjabloon.docx").write_bytes(b"PK")
+    (scratch_repo / "toolkits" / "map-als-index" / "index.md").mkdir(parents=True)
+    out = messages(scratch_repo)
+    assert any(m.startswith("toolkits/vergeten:1: deze toolkitmap heeft geen") for m in out), out
+    assert any(m.startswith("toolkits/map-als-index:1: ") for m in out), out

@@ -1,0 +1,579 @@
+/* Kennisbank search: the header box on every page and the /zoeken/ page, built on
+   Pagefind's JS API (pagefind/pagefind.js, written by kennisbank/search.py after the build).
+   Nothing under pagefind/ is fetched until someone focuses or types in a search box, or opens
+   /zoeken/ with a query or filter in its URL. No inline scripts, handlers or styles (CSP). */
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-kb-base]");
+  if (!root || !("fetch" in window)) return;
+
+  // The site root, whatever the page depth or host (also under `mkdocs serve`).
+  var BASE = new URL(root.getAttribute("data-kb-base"), location.href);
+  var FILTERS = ["soort", "domein", "doelgroep", "actor", "regio", "jaar", "adressaat"];
+  var FILTER_TITLES = {
+    soort: "Soort",
+    domein: "Thema",
+    doelgroep: "Doelgroep",
+    actor: "Actor",
+    regio: "Regio",
+    jaar: "Jaar",
+    adressaat: "Gericht aan",
+  };
+  var HEADER_RESULTS = 6;
+  var PAGE_SIZE = 10; // results per batch: each one costs a fragment download
+  var UNAVAILABLE =
+    "Zoeken is nu niet beschikbaar: de zoekindex kon niet geladen worden. Werkt het niet " +
+    "meer na herladen, gebruik dan de overzichten van adviezen, standpunten, toolkits en praktijken.";
+  if (location.protocol === "file:") {
+    UNAVAILABLE =
+      "Zoeken werkt niet in een pagina die als bestand geopend is. Bekijk de site via een " +
+      "webserver, bijvoorbeeld met 'make serve'.";
+  }
+
+  /* ---------- Pagefind, loaded on first use ---------- */
+
+  var pagefindPromise = null;
+  function pagefind() {
+    if (!pagefindPromise) {
+      pagefindPromise = import(new URL("pagefind/pagefind.js", BASE).href).then(function (pf) {
+        return pf
+          // No web worker: saves a 41 KB download and a round trip before the first result;
+          // searching a chunked index on the main thread takes milliseconds.
+          .options({ baseUrl: BASE.pathname, excerptLength: 24, noWorker: true })
+          .then(function () {
+            return pf.init();
+          })
+          .then(function () {
+            return pf;
+          });
+      });
+      // A failed load (offline, no index yet) may be retried on the next search.
+      pagefindPromise.catch(function () {
+        pagefindPromise = null;
+      });
+    }
+    return pagefindPromise;
+  }
+
+  var labelsPromise = null;
+  function labels() {
+    if (!labelsPromise) {
+      labelsPromise = fetch(new URL("assets/zoekfilters.json", BASE).href)
+        .then(function (r) {
+          return r.ok ? r.json() : {};
+        })
+        .catch(function () {
+          return {};
+        })
+        .then(function (data) {
+          data.soort = Object.assign({ pagina: "Pagina's" }, data.soort || {});
+          return data;
+        });
+    }
+    return labelsPromise;
+  }
+
+  // Pagefind's Dutch stemmer reduces "advies" to "advie" but "adviezen" to "advies", so a search
+  // for "adviezen" would miss pages with only "advies" (measured: also verlies/verliezen; huis/
+  // huizen, prijs/prijzen and gemeente/gemeenten are fine). Searching the singular finds both.
+  function queryText(text) {
+    return text.trim().replace(/iezen(?=$|[\s"'.,;:!?)])/gi, "ies") || null;
+  }
+
+  /* ---------- Small DOM helpers ---------- */
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) return;
+      if (key === "text") node.textContent = value;
+      else if (key === "className") node.className = value;
+      else node.setAttribute(key, value === true ? "" : value);
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.append(child);
+    });
+    return node;
+  }
+
+  // Pagefind's excerpt is escaped text with <mark> around matches: keep the marks, nothing else.
+  function excerpt(html) {
+    var doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
+    var out = document.createDocumentFragment();
+    doc.body.childNodes.forEach(function (node) {
+      if (node.nodeName === "MARK") out.append(el("mark", { text: node.textContent }));
+      else out.append(document.createTextNode(node.textContent));
+    });
+    return out;
+  }
+
+  function resultsText(count) {
+    if (count === 0) return "Geen resultaten";
+    return count === 1 ? "1 resultaat" : count + " resultaten";
+  }
+
+  // One result: title (link), kind label, date and the excerpt with matched words marked.
+  // `block` is the CSS block name: kb-search-result on /zoeken/, kb-hresult in the header.
+  function resultItem(data, block, heading) {
+    var meta = data.meta || {};
+    var link = el("a", { href: data.url, className: block + "__link", text: meta.title || data.url });
+    var info = [];
+    if (meta.soort) info.push(el("span", { className: block + "__kind", text: meta.soort }));
+    if (meta.datum) {
+      if (info.length) info.push(document.createTextNode(" · "));
+      info.push(el("time", { datetime: meta.iso || null, text: meta.datum }));
+    }
+    return el("li", { className: block }, [
+      el(heading, { className: block + "__title" }, [link]),
+      info.length ? el("p", { className: block + "__meta" }, info) : null,
+      el("p", { className: block + "__excerpt" }, [excerpt(data.excerpt || "")]),
+    ]);
+  }
+
+  function isTyping(target) {
+    return (
+      target instanceof HTMLElement &&
+      (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
+    );
+  }
+
+  /* ---------- Header: results as you type ---------- */
+
+  function mountHeader(box) {
+    var form = box.querySelector("form");
+    var input = box.querySelector("input[type=search]");
+    var toggle = box.querySelector(".kb-hsearch__toggle");
+    var panel = box.querySelector(".kb-hsearch__panel");
+    var list = box.querySelector(".kb-hsearch__results");
+    var status = box.querySelector(".kb-hsearch__status");
+    var more = box.querySelector(".kb-hsearch__more a");
+    var searchPage = more.getAttribute("href");
+    var close = el("button", { type: "button", className: "kb-hsearch__close", "aria-label": "Zoeken sluiten" }, [
+      el("span", { "aria-hidden": "true", text: "×" }),
+    ]);
+    form.append(close);
+    var timer = 0;
+    var current = 0;
+    box.classList.add("kb-hsearch--js");
+
+    function open() {
+      box.classList.add("kb-hsearch--open");
+      input.focus();
+    }
+    function hidePanel() {
+      panel.hidden = true;
+    }
+    function shut() {
+      hidePanel();
+      box.classList.remove("kb-hsearch--open");
+    }
+    function links() {
+      return Array.prototype.slice.call(list.querySelectorAll("a")).concat([more]);
+    }
+
+    function run() {
+      var query = input.value.trim();
+      var ticket = ++current;
+      if (!query) {
+        list.replaceChildren();
+        status.textContent = "";
+        hidePanel();
+        return;
+      }
+      pagefind()
+        .then(function (pf) {
+          return pf.search(queryText(query));
+        })
+        .then(function (search) {
+          return Promise.all(
+            search.results.slice(0, HEADER_RESULTS).map(function (r) {
+              return r.data();
+            })
+          ).then(function (items) {
+            if (ticket !== current) return;
+            var count = search.results.length;
+            list.replaceChildren.apply(
+              list,
+              items.map(function (data) {
+                return resultItem(data, "kb-hresult", "p");
+              })
+            );
+            if (!count) list.append(el("li", { className: "kb-hsearch__empty", text: "Geen resultaten voor ‘" + query + "’." }));
+            more.href = searchPage + "?q=" + encodeURIComponent(query);
+            more.textContent = count > HEADER_RESULTS ? "Alle " + count + " resultaten bekijken" : "Verfijnen op de zoekpagina";
+            status.textContent = resultsText(count);
+            panel.hidden = false;
+          });
+        })
+        .catch(function () {
+          if (ticket !== current) return;
+          list.replaceChildren(el("li", { className: "kb-hsearch__empty", text: UNAVAILABLE }));
+          status.textContent = UNAVAILABLE;
+          panel.hidden = false;
+        });
+    }
+
+    input.addEventListener("focus", function () {
+      pagefind().catch(function () {});
+      if (input.value.trim() && list.childElementCount) panel.hidden = false;
+    });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 80);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" && !panel.hidden) {
+        event.preventDefault();
+        links()[0].focus();
+      } else if (event.key === "Escape") {
+        if (!panel.hidden) hidePanel();
+        else if (input.value) input.value = "";
+        else {
+          shut();
+          input.blur();
+        }
+      }
+    });
+    panel.addEventListener("keydown", function (event) {
+      var all = links();
+      var at = all.indexOf(document.activeElement);
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        var next = at + (event.key === "ArrowDown" ? 1 : -1);
+        if (next < 0) input.focus();
+        else all[Math.min(next, all.length - 1)].focus();
+      } else if (event.key === "Escape") {
+        hidePanel();
+        input.focus();
+      }
+    });
+    // Clicking or tabbing away closes the results (and the phone's search bar when empty).
+    box.addEventListener("focusout", function (event) {
+      if (event.relatedTarget && box.contains(event.relatedTarget)) return;
+      hidePanel();
+      if (!input.value) box.classList.remove("kb-hsearch--open");
+    });
+    toggle.addEventListener("click", function (event) {
+      event.preventDefault();
+      open();
+    });
+    close.addEventListener("click", function () {
+      shut();
+      toggle.focus();
+    });
+    return { open: open, input: input };
+  }
+
+  /* ---------- The search page /zoeken/ ---------- */
+
+  function readState() {
+    var params = new URLSearchParams(location.search);
+    var state = { q: params.get("q") || "", filters: {} };
+    FILTERS.forEach(function (name) {
+      state.filters[name] = params.getAll(name).filter(Boolean);
+    });
+    return state;
+  }
+
+  function stateQuery(state) {
+    var params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    FILTERS.forEach(function (name) {
+      state.filters[name].forEach(function (value) {
+        params.append(name, value);
+      });
+    });
+    var text = params.toString();
+    return text ? "?" + text : location.pathname;
+  }
+
+  function activeFilters(state) {
+    return FILTERS.some(function (name) {
+      return state.filters[name].length > 0;
+    });
+  }
+
+  // Values of one facet are alternatives (any); different facets all apply.
+  function pagefindFilters(state, except) {
+    var out = {};
+    FILTERS.forEach(function (name) {
+      if (name !== except && state.filters[name].length) out[name] = { any: state.filters[name] };
+    });
+    return out;
+  }
+
+  function mountPage(mount) {
+    var state = readState();
+    var shown = 0;
+    var results = [];
+    var ticket = 0;
+    var timer = 0;
+    var typingEntry = false; // the current history entry was made by typing: replace it
+    var facetsBuilt = false;
+    var boxes = {}; // "name:value" -> {item, input, count}
+
+    var input = el("input", {
+      type: "search",
+      id: "kb-search-q",
+      name: "q",
+      className: "kb-search__input",
+      autocomplete: "off",
+      autocapitalize: "off",
+      spellcheck: "false",
+      enterkeyhint: "search",
+    });
+    var form = el("form", { className: "kb-search__form", role: "search", "aria-label": "Zoeken in de kennisbank" }, [
+      el("label", { for: "kb-search-q", className: "kb-search__label", text: "Zoekterm" }),
+      el("div", { className: "kb-search__row" }, [
+        input,
+        el("button", { type: "submit", className: "md-button md-button--primary kb-search__submit", text: "Zoeken" }),
+      ]),
+    ]);
+    var status = el("p", { className: "kb-search__status", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+    var facetGroups = el("div", { className: "kb-search__groups" });
+    var clear = el("button", { type: "button", className: "kb-search__clear", text: "Alle filters wissen", hidden: true });
+    var facets = el("details", { className: "kb-search__facets" }, [
+      el("summary", { className: "kb-search__facets-title" }, [
+        document.createTextNode("Verfijnen "),
+        el("span", { className: "kb-search__active" }),
+      ]),
+      facetGroups,
+      clear,
+    ]);
+    if (window.matchMedia("(min-width: 60em)").matches) facets.open = true;
+    var list = el("ol", { className: "kb-search__results" });
+    var moreButton = el("button", { type: "button", className: "md-button kb-search__more", text: "Meer resultaten tonen", hidden: true });
+    var resultsBox = el("section", { className: "kb-search__main", "aria-labelledby": "kb-search-results-title" }, [
+      el("h2", { id: "kb-search-results-title", className: "kb-visually-hidden", text: "Resultaten" }),
+      list,
+      moreButton,
+    ]);
+    mount.append(form, status, el("div", { className: "kb-search__body" }, [facets, resultsBox]));
+    mount.hidden = false;
+    input.value = state.q;
+
+    function commit(push) {
+      var url = stateQuery(state);
+      if (url === location.search || (url === location.pathname && !location.search)) return;
+      if (push) history.pushState(null, "", url);
+      else history.replaceState(null, "", url);
+    }
+
+    function buildFacets(totals, names) {
+      facetGroups.replaceChildren();
+      FILTERS.forEach(function (name) {
+        var values = Object.keys(totals[name] || {});
+        var known = names[name] || {};
+        values.sort(function (a, b) {
+          if (name === "jaar") return b.localeCompare(a);
+          if (name === "soort") {
+            var order = Object.keys(known);
+            return (order.indexOf(a) >>> 0) - (order.indexOf(b) >>> 0);
+          }
+          return (known[a] || a).localeCompare(known[b] || b, "nl");
+        });
+        if (!values.length) return;
+        var ul = el("ul", { className: "kb-facet__values" });
+        values.forEach(function (value) {
+          var id = "kb-f-" + name + "-" + value.replace(/[^a-z0-9_-]/gi, "_");
+          var box = el("input", { type: "checkbox", id: id, name: name, value: value });
+          var count = el("span", { className: "kb-facet__count" });
+          var item = el("li", { className: "kb-facet__value" }, [
+            box,
+            el("label", { for: id }, [document.createTextNode((known[value] || value) + " "), count]),
+          ]);
+          boxes[name + ":" + value] = { item: item, input: box, count: count };
+          ul.append(item);
+        });
+        facetGroups.append(
+          el("fieldset", { className: "kb-facet", "data-facet": name }, [
+            el("legend", { text: FILTER_TITLES[name] }),
+            ul,
+          ])
+        );
+      });
+      facetsBuilt = true;
+    }
+
+    // Counts in place (no re-rendering), so a checkbox keeps focus while results change.
+    function showCounts(counts) {
+      var focused = document.activeElement;
+      Object.keys(boxes).forEach(function (key) {
+        var entry = boxes[key];
+        var name = key.slice(0, key.indexOf(":"));
+        var value = key.slice(name.length + 1);
+        var n = (counts[name] || {})[value] || 0;
+        entry.input.checked = state.filters[name].indexOf(value) >= 0;
+        entry.count.textContent = "(" + n + ")";
+        entry.item.hidden = n === 0 && !entry.input.checked && entry.input !== focused;
+      });
+      facetGroups.querySelectorAll("fieldset").forEach(function (set) {
+        set.hidden = !set.querySelector("li:not([hidden])");
+      });
+      var active = FILTERS.reduce(function (n, name) {
+        return n + state.filters[name].length;
+      }, 0);
+      clear.hidden = active === 0;
+      facets.querySelector(".kb-search__active").textContent = active
+        ? active === 1
+          ? "1 filter actief"
+          : active + " filters actief"
+        : "";
+    }
+
+    function showMore() {
+      var page = results.slice(shown, shown + PAGE_SIZE);
+      var mine = ticket;
+      return Promise.all(
+        page.map(function (r) {
+          return r.data();
+        })
+      ).then(function (items) {
+        if (mine !== ticket) return;
+        items.forEach(function (data) {
+          list.append(resultItem(data, "kb-search-result", "h3"));
+        });
+        shown += page.length;
+        moreButton.hidden = shown >= results.length;
+      });
+    }
+
+    function describe(count) {
+      var text = resultsText(count);
+      if (state.q) text += " voor ‘" + state.q + "’";
+      if (activeFilters(state)) text += " met de gekozen filters";
+      if (!count) text += ". Probeer een ander woord of minder filters.";
+      return text + (count ? "." : "");
+    }
+
+    function search() {
+      var mine = ++ticket;
+      var term = queryText(state.q);
+      return Promise.all([pagefind(), labels()])
+        .then(function (loaded) {
+          // Filters first: a search only counts filter values once their chunks are loaded.
+          return loaded[0].filters().then(function (totals) {
+            return loaded.concat([totals]);
+          });
+        })
+        .then(function (loaded) {
+          var pf = loaded[0];
+          var work = [loaded[2]];
+          if (term || activeFilters(state)) {
+            work.push(pf.search(term, { filters: pagefindFilters(state) }));
+            FILTERS.forEach(function (name) {
+              if (state.filters[name].length)
+                work.push(pf.search(term, { filters: pagefindFilters(state, name) }));
+            });
+          }
+          return Promise.all(work).then(function (done) {
+            if (mine !== ticket) return;
+            if (!facetsBuilt) buildFacets(done[0], loaded[1]);
+            var main = done[1];
+            if (!main) {
+              // No word and no filter yet: every value with its total count.
+              results = [];
+              shown = 0;
+              list.replaceChildren();
+              moreButton.hidden = true;
+              showCounts(done[0]);
+              status.textContent = "Typ een zoekwoord of kies een filter.";
+              return;
+            }
+            var counts = Object.assign({}, main.filters);
+            var at = 2;
+            FILTERS.forEach(function (name) {
+              if (state.filters[name].length) counts[name] = done[at++].filters[name] || {};
+            });
+            showCounts(counts);
+            results = main.results;
+            shown = 0;
+            list.replaceChildren();
+            return showMore().then(function () {
+              if (mine === ticket) status.textContent = describe(results.length);
+            });
+          });
+        })
+        .catch(function () {
+          if (mine !== ticket) return;
+          list.replaceChildren();
+          status.textContent = UNAVAILABLE;
+        });
+    }
+
+    input.addEventListener("input", function () {
+      state.q = input.value;
+      commit(!typingEntry);
+      typingEntry = true;
+      clearTimeout(timer);
+      timer = setTimeout(search, 80);
+    });
+    input.addEventListener("focus", function () {
+      if (!facetsBuilt) search();
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearTimeout(timer);
+      state.q = input.value;
+      commit(!typingEntry);
+      typingEntry = false;
+      search();
+    });
+    facetGroups.addEventListener("change", function (event) {
+      var box = event.target;
+      var values = state.filters[box.name];
+      if (box.checked && values.indexOf(box.value) < 0) values.push(box.value);
+      if (!box.checked) values.splice(values.indexOf(box.value), 1);
+      typingEntry = false;
+      commit(true);
+      search();
+    });
+    clear.addEventListener("click", function () {
+      FILTERS.forEach(function (name) {
+        state.filters[name] = [];
+      });
+      typingEntry = false;
+      commit(true);
+      input.focus();
+      search();
+    });
+    moreButton.addEventListener("click", function () {
+      var first = shown;
+      showMore().then(function () {
+        var link = list.children[first] && list.children[first].querySelector("a");
+        if (link) link.focus();
+      });
+    });
+    window.addEventListener("popstate", function () {
+      state = readState();
+      input.value = state.q;
+      typingEntry = false;
+      clearTimeout(timer);
+      search();
+    });
+
+    if (state.q || activeFilters(state)) search();
+    else status.textContent = "Typ een zoekwoord of kies een filter.";
+    return { input: input };
+  }
+
+  /* ---------- Wiring ---------- */
+
+  var header = null;
+  var headerBox = document.querySelector("[data-kb-search=header]");
+  if (headerBox) header = mountHeader(headerBox);
+  var page = null;
+  var pageMount = document.querySelector("[data-kb-search=page]");
+  if (pageMount) page = mountPage(pageMount);
+
+  // "/" focuses search, as in Material (the page's own box on /zoeken/).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (isTyping(event.target) || event.defaultPrevented) return;
+    event.preventDefault();
+    if (page) page.input.focus();
+    else if (header) header.open();
+  });
+})();

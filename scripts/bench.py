@@ -1,0 +1,596 @@
+"""Benchmark of the site build (issue #6): `make bench`.
+
+For each corpus size N it copies the project into a temporary folder, writes a synthetic
+corpus there (scripts/corpus.py) and measures the floor (YAML + Markdown of the same
+documents in one process), a cold and a no-change `mkdocs build`, edit -> preview in
+`mkdocs serve`, the first search in headless Chromium and the peak memory. It prints one
+Markdown table per N; `--write-readme` puts them in README.md's "## Benchmarks" section.
+
+Targets are measured here, never asserted in tests.
+
+    python scripts/bench.py [--sizes 250 1000 4000] [--profile [N ...]] [--write-readme] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import functools
+import http.server
+import importlib.metadata
+import os
+import platform
+import pstats
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # the sibling script
+
+ROOT = Path(__file__).resolve().parent.parent
+# The package is copied too: `python -m` from the copy imports it (a snapshot that other
+# people's edits cannot change mid-run), and mkdocs.yml watches kennisbank/templates.
+COPY = ("mkdocs.yml", "content", "hooks", "overrides", "kennisbank")
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+README = ROOT / "README.md"
+SECTION = "## Benchmarks"
+PROFILE_HEADING = "### Where the time goes"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEFAULT_EXTENSIONS = ["toc", "tables", "admonition", "attr_list", "md_in_html", "footnotes"]
+NA_SEARCH = "n/a (no search yet)"
+NA_PDF = "n/a (no PDFs yet)"
+
+
+@dataclass
+class Run:
+    """Wall time, peak RSS and output of one subprocess."""
+
+    seconds: float
+    peak_mb: float  # the process or any child it waited for (e.g. Pagefind), whichever is larger
+    own_peak_mb: float  # the Python process alone (VmHWM)
+    output: str
+
+
+@dataclass
+class Result:
+    n: int
+    info: corpus.CorpusInfo
+    floor: float = 0.0
+    check: float = 0.0
+    cold: Run | None = None
+    rebuild: Run | None = None
+    site_mb: float = 0.0
+    site_pages: int = 0
+    pdfs: int = 0
+    pdfs_rebuilt: int | None = None
+    edit_preview: float | None = None
+    timeout: float = 120.0
+    load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
+    search: tuple[int, float] | None = None  # (bytes under /pagefind/, seconds)
+    profile: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+# --- the project copy --------------------------------------------------------------------
+
+
+def make_project(n: int, seed: int, parent: Path) -> tuple[Path, corpus.CorpusInfo]:
+    root = parent / f"kb-{n}"
+    root.mkdir()
+    for name in COPY:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(
+                source, root / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+            )
+        else:
+            shutil.copy2(source, root / name)
+    return root, corpus.generate(root, n, seed)
+
+
+def markdown_extensions(root: Path) -> tuple[list[str], dict[str, Any]]:
+    """The Markdown extensions of mkdocs.yml, so that the floor converts like the site."""
+    try:
+        config = yaml.load((root / "mkdocs.yml").read_text("utf-8"), Loader=yaml.CSafeLoader)
+        entries = config.get("markdown_extensions") or DEFAULT_EXTENSIONS
+    except yaml.YAMLError:  # e.g. a !!python tag: fall back to the usual set
+        entries = DEFAULT_EXTENSIONS
+    names, configs = [], {}
+    for entry in entries:
+        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
+        names.append(name)
+        if options:
+            configs[name] = options
+    return names, configs
+
+
+def measure_floor(root: Path, paths: list[str]) -> float:
+    """YAML (C loader) + Markdown conversion of every document, in this process."""
+    import markdown
+
+    names, configs = markdown_extensions(root)
+    markdown.markdown("warm-up", extensions=names, extension_configs=configs)  # imports
+    start = time.perf_counter()
+    for path in paths:
+        _, front, body = (root / path).read_text("utf-8").split("---\n", 2)
+        yaml.load(front, Loader=yaml.CSafeLoader)
+        markdown.markdown(body, extensions=names, extension_configs=configs)
+    return time.perf_counter() - start
+
+
+def run(cmd: list[str], cwd: Path) -> Run:
+    """Run to completion. The peak RSS comes from wait4: the number /usr/bin/time -v gives as
+    "Maximum resident set size", which covers waited-for children such as Pagefind. The
+    Python process's own peak is read from /proc/PID/status (VmHWM) while it runs."""
+    log = cwd / ".bench.log"
+    own_kb = 0
+    with log.open("w") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+        while True:
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                status_text = Path(f"/proc/{proc.pid}/status").read_text()
+                own_kb = max(own_kb, int(status_text.split("VmHWM:")[1].split()[0]))
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            time.sleep(0.05)
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    output = log.read_text("utf-8", errors="replace")
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{output[-3000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024, own_kb / 1024, output)
+
+
+def build_cmd(site: Path) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)]
+
+
+def site_stats(site: Path) -> tuple[float, int, int]:
+    """(size in MB, HTML pages, PDFs) of a built site."""
+    size = pages = pdfs = 0
+    for path in site.rglob("*"):
+        if path.is_file():
+            size += path.stat().st_size
+            pages += path.suffix == ".html"
+            pdfs += path.suffix == ".pdf"
+    return size / 1e6, pages, pdfs
+
+
+def pdfs_rendered(output: str) -> int | None:
+    """How many PDFs a build rendered, if the PDF step logs e.g. "12 PDF's gerenderd"."""
+    match = re.search(r"(\d+)\s+PDF\S*\s+(?:gerenderd|rendered)", output)
+    return int(match.group(1)) if match else None
+
+
+# --- edit -> preview -----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8", errors="replace"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def page_url(path: str) -> str:
+    """Site URL of a generated document file (see kennisbank.model.Document.url)."""
+    parts = Path(path).parts
+    if parts[0] == "toolkits" and parts[-1] == "index.md":
+        return f"/toolkits/{parts[1]}/"
+    section = {"adviezen": "adviezen", "standpunten": "standpunten", "praktijken": "praktijken"}
+    return f"/{section[parts[1]]}/{Path(path).stem}/"
+
+
+def wait_for(url: str, predicate: Any, timeout: float, every: float = 0.05) -> float | None:
+    """Seconds until ``predicate(page text)`` holds, or None after ``timeout``."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        text = fetch(url)
+        if text is not None and predicate(text):
+            return time.perf_counter() - start
+        time.sleep(every)
+    return None
+
+
+def measure_edit_preview(root: Path, document: str, timeout: float) -> float | None:
+    """Seconds from saving an edit to one document until `mkdocs serve` serves it; None
+    after ``timeout`` (also the limit for the server's first build)."""
+    port = free_port()
+    log = (root / ".serve.log").open("w")
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(
+        cmd, cwd=root, env=ENV, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        if wait_for(base + "/", lambda _: True, timeout, every=0.2) is None:
+            raise RuntimeError(f"mkdocs serve did not start; see {root / '.serve.log'}")
+        marker = f"benchmarkmarker{time.time_ns()}"
+        with (root / document).open("a", encoding="utf-8") as out:
+            out.write(f"\n{marker}\n")
+        start = time.perf_counter()
+        seen = wait_for(base + page_url(document), lambda text: marker in text, timeout)
+        return None if seen is None else time.perf_counter() - start
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+# --- first search --------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def serve_directory(directory: Path) -> Iterator[str]:
+    """Serve a built site over HTTP (Pagefind does not work from file://)."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",  # Pagefind's WebAssembly needs its real MIME type
+    }
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def measure_first_search(site_dir: Path, query: str) -> tuple[int, float] | None:
+    """(bytes transferred under /pagefind/, seconds from typing to the first result) in a
+    fresh headless Chromium; None while the site has no Pagefind index."""
+    if not (site_dir / "pagefind").is_dir():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    with serve_directory(site_dir) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context().new_page()
+            responses: list[Any] = []
+            page.on(
+                "response",
+                lambda r: responses.append(r) if "/pagefind/" in r.url else None,
+            )
+            page.goto(f"{base}/zoeken/", wait_until="networkidle")
+            field_ = page.locator("main input[type=search], article input[type=search]").first
+            field_.click()
+            start = time.perf_counter()
+            field_.type(query)
+            page.wait_for_selector(".kb-search-result", timeout=30_000)
+            seconds = time.perf_counter() - start
+            page.wait_for_load_state("networkidle")
+            transferred = sum(len(r.body()) for r in responses if r.ok)
+        finally:
+            browser.close()
+    return transferred, seconds
+
+
+# --- profile -------------------------------------------------------------------------------
+
+# (label, file, function, caller file or None): cumulative time of the build's phases.
+PHASES = [
+    ("Load config, theme and plugins", "mkdocs/config/base.py", "load_config", None),
+    ("Kennisbank `on_files` (all of the next four)", "mkdocs_adapter.py", "on_files", None),
+    ("- read + YAML + schema validation", "kennisbank/validate.py", "load_corpus", None),
+    ("- enrich (links, relations)", "kennisbank/enrich.py", "enrich", None),
+    ("- generate pages (Jinja → Markdown)", "kennisbank/generate.py", "generate", None),
+    ("- add generated files to MkDocs", "mkdocs/structure/files.py", "generated", None),
+    ("Navigation", "mkdocs/structure/nav.py", "get_navigation", None),
+    ("Markdown → HTML (`_populate_page`)", "mkdocs/commands/build.py", "_populate_page", None),
+    ("- raw HTML blocks (`html.parser`)", "html/parser.py", "feed", "markdown/"),
+    ("Material templates + write (`_build_page`)", "mkdocs/commands/build.py", "_build_page", None),
+    ("- Jinja render of Material's `main.html`", "jinja2/environment.py", "render", "mkdocs/"),
+    ("- write HTML files", "mkdocs/utils/__init__.py", "write_file", None),
+    ("Copy static files and downloads", "mkdocs/structure/files.py", "copy_static_files", None),
+    ("Kennisbank `on_post_build` (Pagefind index)", "mkdocs_adapter.py", "on_post_build", None),
+    ("Whole build (`build`)", "mkdocs/commands/build.py", "build", None),
+]
+
+
+def cumulative(
+    entries: dict[tuple[str, int, str], Any], file: str, name: str, caller: str | None
+) -> float | None:
+    """Cumulative seconds of a function (only the calls from ``caller`` files, if given)."""
+    found = [(value, key) for key, value in entries.items() if key[2] == name and file in key[0]]
+    if not found:
+        return None
+    if caller is None:
+        return max(value[3] for value, _ in found)
+    return sum(
+        timing[3]
+        for value, _ in found
+        for caller_key, timing in value[4].items()
+        if caller in caller_key[0]
+    )
+
+
+def profile_build(root: Path) -> str:
+    """Profile one cold build with cProfile; Markdown summary by phase + top entries."""
+    out = root / "build.prof"
+    site = root / "site-profile"
+    run(
+        [sys.executable, "-m", "cProfile", "-o", str(out), *build_cmd(site)[1:]],
+        root,
+    )
+    stats = pstats.Stats(str(out))
+    entries: dict[tuple[str, int, str], Any] = stats.stats  # type: ignore[attr-defined]
+    total = max(cumulative for _, _, _, cumulative, _ in entries.values())
+    lines = [
+        "| Phase (cumulative) | Seconds | Share |",
+        "|---|---:|---:|",
+    ]
+    for label, file, name, caller in PHASES:
+        seconds = cumulative(entries, file, name, caller)
+        if seconds is not None:
+            lines.append(f"| {label} | {seconds:.1f} | {seconds / total:.0%} |")
+    rows = sorted(
+        (
+            (v[3], v[1], f"{short(file)}:{line}({func})")
+            for (file, line, func), v in entries.items()
+        ),
+        reverse=True,
+    )
+    skip = ("<built-in method builtins.exec>", "<module>", "run_module", "_run_code", "main")
+    top = [r for r in rows if not any(s in r[2] for s in skip) and "click" not in r[2]][:10]
+    lines += ["", "| Top 10 by cumulative time | Calls | Seconds |", "|---|---:|---:|"]
+    lines += [f"| `{name}` | {calls} | {seconds:.1f} |" for seconds, calls, name in top]
+    return "\n".join(lines)
+
+
+def short(file: str) -> str:
+    """A profile entry's file without the site-packages or temporary-project prefix."""
+    match = re.search(r"site-packages/(.*)|/kb-\d+/(.*)|/lib/python3\.\d+/(.*)", file)
+    return next(g for g in match.groups() if g) if match else file
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    ram = ""
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        kb = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
+        ram = f", {kb / 1024**2:.1f} GB RAM"
+    versions = ", ".join(
+        f"{name} {importlib.metadata.version(name)}"
+        for name in ("mkdocs", "mkdocs-material", "Markdown")
+    )
+    return (
+        f"{os.cpu_count()} × {cpu}{ram}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; {versions}"
+    )
+
+
+def fmt_s(seconds: float | None, timeout: float = 120) -> str:
+    return f"timed out (> {timeout:.0f} s)" if seconds is None else f"{seconds:.2f} s"
+
+
+def verdict(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def table(result: Result, base: Result | None) -> str:
+    info = result.info
+    kinds = ", ".join(
+        f"{info.per_kind[k]} {k}" for k in ("advies", "standpunt", "toolkit", "praktijk")
+    )
+    rows: list[tuple[str, str, str, str]] = []
+
+    def row(metric: str, value: str, target: str = "—", ok: bool | None = None) -> None:
+        rows.append((metric, value, target, "—" if ok is None else verdict(ok)))
+
+    cold, rebuild = result.cold, result.rebuild
+    assert cold is not None and rebuild is not None
+    ratio = cold.seconds / result.floor
+    row("Floor: YAML + Markdown of the same documents (1 process)", fmt_s(result.floor))
+    row("`kennisbank check`", fmt_s(result.check))
+    row("Cold `mkdocs build` (HTML)", fmt_s(cold.seconds))
+    if result.n == 1000:
+        row("Cold build ÷ floor", f"{ratio:.1f}×", "≤ 2.0×", ratio <= 2.0)
+    else:
+        row("Cold build ÷ floor", f"{ratio:.1f}×")
+    if base is not None and base.cold is not None and result.n != 1000:
+        scale = cold.seconds / base.cold.seconds
+        if result.n == 4000:
+            row("Cold build ÷ 1,000-document build", f"{scale:.1f}×", "≤ 4.4×", scale <= 4.4)
+        else:
+            row("Cold build ÷ 1,000-document build", f"{scale:.2f}×")
+    row("Site output", f"{result.site_mb:.0f} MB, {result.site_pages} HTML pages")
+    row("No-change rebuild", fmt_s(rebuild.seconds))
+    if result.pdfs:
+        row("Build with PDFs", f"{fmt_s(cold.seconds)} ({result.pdfs} PDFs)")
+        rendered = "not logged" if result.pdfs_rebuilt is None else str(result.pdfs_rebuilt)
+        row("PDFs rendered by a no-change rebuild", rendered, "0", result.pdfs_rebuilt == 0)
+    else:
+        row("Build with PDFs", NA_PDF)
+    target = "≤ 2 s" if result.n == 1000 else "—"
+    ok = None if result.n != 1000 else (result.edit_preview or 1e9) <= 2.0
+    row("Edit → preview (`mkdocs serve`)", fmt_s(result.edit_preview, result.timeout), target, ok)
+    if result.search is None:
+        row("First search: transfer", NA_SEARCH, "≤ 200 KB")
+        row("First search: latency", NA_SEARCH, "≤ 300 ms")
+    else:
+        size, seconds = result.search
+        row("First search: transfer", f"{size / 1000:.0f} KB", "≤ 200 KB", size <= 200_000)
+        row("First search: latency", f"{seconds * 1000:.0f} ms", "≤ 300 ms", seconds <= 0.3)
+    peak = max(cold.peak_mb, rebuild.peak_mb)
+    own = max(cold.own_peak_mb, rebuild.own_peak_mb)
+    value = f"{peak:.0f} MB (MkDocs process alone: {own:.0f} MB)"
+    if result.n == 4000:
+        row("Peak memory (build RSS)", value, "≤ 500 MB", peak <= 500)
+    else:
+        row("Peak memory (build RSS)", value)
+    lines = [
+        f"### {result.n:,} documents",
+        "",
+        f"{kinds}; {info.attachments} attachments; {info.words:,} words; "
+        f"{info.bytes / 1e6:.1f} MB of sources. Search query: `{info.query}`. Load average "
+        f"(1 min) {result.load[0]:.1f} before and {result.load[1]:.1f} after.",
+        "",
+        "| Metric | Value | Target | OK? |",
+        "|---|---:|---|---|",
+        *(f"| {m} | {v} | {t} | {o} |" for m, v, t, o in rows),
+    ]
+    if result.notes:
+        lines += ["", *result.notes]
+    return "\n".join(lines)
+
+
+def report(results: list[Result], seed: int) -> str:
+    base = next((r for r in results if r.n == 1000), None)
+    parts = [
+        f"Measured by `make bench` (`scripts/bench.py`) on {dt.date.today().isoformat()}: "
+        f"{machine()}. Synthetic corpus from `scripts/corpus.py` (seed {seed}): Dutch words "
+        "drawn by frequency from wordfreq, valid front matter over all four kinds. Each build "
+        "runs in a fresh process on a temporary copy of the project; `make bench "
+        'BENCH_ARGS="--sizes 250 1000 4000"` adds the large corpus. Timings on a shared machine '
+        "swing with its load (shown per table): compare runs made at a similar load.",
+    ]
+    parts += [table(r, base) for r in results]
+    parts += [
+        f"{PROFILE_HEADING} ({r.n:,} documents, cProfile)\n\n{r.profile}"
+        for r in results
+        if r.profile
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def write_readme(text: str) -> None:
+    """Replace the body of README's "## Benchmarks" section; keep an earlier profile."""
+    readme = README.read_text("utf-8")
+    start = readme.find(f"\n{SECTION}\n")
+    if start < 0:
+        README.write_text(readme.rstrip("\n") + f"\n\n{SECTION}\n\n{text}", "utf-8")
+        return
+    body_start = start + len(SECTION) + 2
+    end = readme.find("\n## ", body_start)
+    end = len(readme) if end < 0 else end + 1
+    old = readme[body_start:end]
+    if PROFILE_HEADING not in text and PROFILE_HEADING in old:
+        text = text + "\n" + old[old.index(PROFILE_HEADING) :].strip("\n") + "\n"
+    README.write_text(readme[:body_start] + "\n" + text + "\n" + readme[end:], "utf-8")
+
+
+# --- main ----------------------------------------------------------------------------------
+
+
+def bench(n: int, seed: int, parent: Path, profile: bool) -> Result:
+    say(f"N={n}: copying the project and writing the corpus")
+    load_before = os.getloadavg()[0]
+    root, info = make_project(n, seed, parent)
+    result = Result(n, info)
+    say(f"N={n}: kennisbank check")
+    result.check = run([sys.executable, "-m", "kennisbank.cli", "check"], root).seconds
+    say(f"N={n}: floor")
+    result.floor = measure_floor(root, info.paths)
+    site = root / "site"
+    say(f"N={n}: cold build")
+    result.cold = run(build_cmd(site), root)
+    result.site_mb, result.site_pages, result.pdfs = site_stats(site)
+    say(f"N={n}: no-change rebuild")
+    result.rebuild = run(build_cmd(site), root)
+    result.pdfs_rebuilt = pdfs_rendered(result.rebuild.output)
+    say(f"N={n}: first search")
+    result.search = measure_first_search(site, info.query)
+    say(f"N={n}: edit -> preview")
+    document = next(p for p in info.paths if "/praktijken/" in p)
+    result.timeout = max(120.0, 3 * result.cold.seconds)
+    result.edit_preview = measure_edit_preview(root, document, result.timeout)
+    if profile:
+        say(f"N={n}: profiling a cold build")
+        result.profile = profile_build(root)
+    result.load = (load_before, os.getloadavg()[0])
+    say(f"N={n}: done")
+    return result
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[250, 1000])
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument(
+        "--profile",
+        type=int,
+        nargs="*",
+        metavar="N",
+        help="also cProfile a cold build (of these sizes; all sizes if none given)",
+    )
+    parser.add_argument("--write-readme", action="store_true", help="update README.md")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary projects")
+    args = parser.parse_args(argv)
+    parent = Path(tempfile.mkdtemp(prefix="kennisbank-bench-"))
+    try:
+        profile = set(args.sizes if args.profile == [] else args.profile or [])
+        results = [bench(n, args.seed, parent, n in profile) for n in sorted(set(args.sizes))]
+    finally:
+        if args.keep:
+            say(f"kept {parent}")
+        else:
+            shutil.rmtree(parent, ignore_errors=True)
+    text = report(results, args.seed)
+    print(text)
+    if args.write_readme:
+        write_readme(text)
+        say(f"updated the {SECTION} section of {README.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

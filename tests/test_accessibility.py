@@ -1,0 +1,178 @@
+"""WCAG 2.2 AA with axe-core in real Chromium, keyboard use, privacy (issue #5)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from urllib.parse import urlparse
+
+import pytest
+from conftest import ROOT
+
+from kennisbank.pipeline import load
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WCAG = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+
+
+def page_types() -> dict[str, str]:
+    """One URL of every page type the site has."""
+    corpus, _ = load(ROOT)
+    first = {}
+    for doc in corpus.published():
+        first.setdefault(doc.kind, doc)
+    types = {
+        "home": "",
+        "listing-adviezen": "adviezen/",
+        "listing-standpunten": "standpunten/",
+        "listing-toolkits": "toolkits/",
+        "listing-praktijken": "praktijken/",
+        "theme-overview": "domeinen/",
+        "theme": f"domeinen/{first['advies'].meta['domains'][0]}/",
+        "archive": f"archief/{first['advies'].date.year}/",
+        "site-page": "over-ons/",
+        "editor-guide": "redactiegids/",
+        "not-found": "404.html",
+    }
+    for kind, doc in first.items():
+        types[f"document-{kind}"] = doc.url
+    if (ROOT / "content" / "zoeken.md").exists():
+        types["search-results"] = "zoeken/?q=gemeente"
+    if (ROOT / "content" / "toegankelijkheid.md").exists():
+        types["accessibility-statement"] = "toegankelijkheid/"
+    return types
+
+
+PAGES = page_types()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium ontbreekt op CI; 'make test' installeert het Debian-pakket.")
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def run_axe(page) -> list[dict]:
+    if not AXE.exists():
+        pytest.fail("node_modules/axe-core ontbreekt: 'make test' installeert het met npm ci.")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+    )
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_axe_has_no_violations(browser, site_url: str, name: str, scheme: str) -> None:
+    page = browser.new_page()
+    page.goto(site_url + PAGES[name], wait_until="networkidle")
+    if name == "search-results":
+        page.wait_for_selector(".kb-search-result", timeout=10_000)
+    # The palette toggle sets this attribute; setting it directly tests both palettes.
+    page.evaluate(
+        "s => { document.body.setAttribute('data-md-color-scheme', s);"
+        " document.body.setAttribute('data-md-color-primary', 'custom'); }",
+        scheme,
+    )
+    page.wait_for_timeout(500)  # Material animates the palette change (125 ms)
+    assert run_axe(page) == []
+    page.close()
+
+
+def test_skip_link_and_visible_focus(browser, site_url: str) -> None:
+    page = browser.new_page()
+    page.goto(site_url + PAGES["document-advies"])
+    page.keyboard.press("Tab")
+    skip = page.evaluate("document.activeElement.className")
+    assert "md-skip" in skip
+    outline = page.evaluate(
+        "getComputedStyle(document.activeElement).outlineStyle + ' ' +"
+        " getComputedStyle(document.activeElement).outlineWidth"
+    )
+    assert not outline.startswith("none"), outline
+    page.keyboard.press("Enter")
+    page.close()
+
+
+def test_keyboard_only_from_home_to_a_toolkit_download(browser, site_url: str) -> None:
+    """Tab through the home page to a toolkit, open it, tab to a download; no mouse."""
+    corpus, _ = load(ROOT)
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(site_url)
+
+    def tab_to(predicate: str, limit: int = 200) -> bool:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(predicate):
+                return True
+        return False
+
+    toolkit_link = (
+        "(() => { const a = document.activeElement;"
+        " return a.tagName === 'A' && /toolkits\\/[a-z0-9-]+\\/$/.test(a.href); })()"
+    )
+    assert tab_to(toolkit_link), "no toolkit link reachable by Tab from the home page"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/toolkits/" in page.url
+    download_link = "document.activeElement.hasAttribute('download')"
+    assert tab_to(download_link), "no download reachable by Tab on the toolkit page"
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    download = info.value
+    names = {a.name for d in corpus.published() if d.kind == "toolkit" for a in d.attachments}
+    assert download.suggested_filename in names
+    context.close()
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_no_third_party_requests_and_no_cookies(browser, site_url: str, name: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(urlparse(r.url).netloc))
+    page.goto(site_url + PAGES[name], wait_until="networkidle")
+    page.mouse.wheel(0, 5000)
+    page.wait_for_timeout(200)
+    assert hosts == {urlparse(site_url).netloc}
+    assert context.cookies() == []
+    assert page.evaluate("document.cookie") == ""
+    context.close()
+
+
+def test_print_stylesheet_hides_navigation(browser, site_url: str) -> None:
+    page = browser.new_page()
+    page.goto(site_url + PAGES["document-advies"])
+    page.emulate_media(media="print")
+    hidden = page.evaluate(
+        "['.md-header', '.md-sidebar--primary', '.md-footer']"
+        ".map(s => getComputedStyle(document.querySelector(s)).display)"
+    )
+    assert hidden == ["none", "none", "none"]
+    page.close()

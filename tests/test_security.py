@@ -1,0 +1,124 @@
+"""Security headers, CSP in real Chromium, precompression and hostile markup (issue #5)."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import advies, run_mkdocs, write_doc
+from test_accessibility import PAGES, browser  # noqa: F401  (shared fixture)
+
+from kennisbank import publish
+
+
+@pytest.fixture(scope="module")
+def strict_url(built_site: Path) -> Iterator[str]:
+    server, url = publish.serve_with_headers(built_site)
+    yield url
+    server.shutdown()
+
+
+def test_headers_file_has_a_strict_policy(built_site: Path) -> None:
+    headers = publish.read_headers_file(built_site)
+    csp = headers["Content-Security-Policy"]
+    for directive in (
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "style-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+    ):
+        assert directive in csp
+    assert "unsafe-inline" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] and headers["Permissions-Policy"]
+    nginx = (built_site / publish.NGINX_FILE).read_text(encoding="utf-8")
+    assert f'add_header Content-Security-Policy "{csp}" always;' in nginx
+
+
+def test_script_hashes_are_those_of_the_output(built_site: Path) -> None:
+    """Every inline script in the output is allowed by hash, and no stale hash is kept."""
+    found = set()
+    for page in built_site.rglob("*.html"):
+        for script in re.findall(r"<script>(.*?)</script>", page.read_text(encoding="utf-8"), re.S):
+            digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+            found.add(f"'sha256-{digest}'")
+    csp = publish.read_headers_file(built_site)["Content-Security-Policy"]
+    assert found and set(re.findall(r"'sha256-[^']+'", csp)) == found
+
+
+def test_hashed_assets_are_cached_for_a_year(built_site: Path) -> None:
+    text = (built_site / publish.HEADERS_FILE).read_text(encoding="utf-8")
+    bundle = next(built_site.glob("assets/javascripts/bundle.*.min.js"))
+    rule = "/" + bundle.relative_to(built_site).as_posix()
+    assert f"{rule}\n  Cache-Control: {publish.IMMUTABLE}" in text
+    assert "/*\n" in text and f"Cache-Control: {publish.SHORT}" in text
+
+
+def test_precompressed_copies_match(built_site: Path) -> None:
+    copies = list(built_site.rglob("*.gz"))
+    assert any(p.name == "index.html.gz" for p in copies)
+    for copy in copies[:50]:
+        original = copy.with_name(copy.name.removesuffix(".gz"))
+        if original.name == "sitemap.xml":
+            continue  # MkDocs writes its own sitemap.xml.gz
+        assert gzip.decompress(copy.read_bytes()) == original.read_bytes()
+        assert copy.stat().st_size < original.stat().st_size
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_no_csp_violations(browser, strict_url: str, name: str) -> None:  # noqa: F811
+    page = browser.new_page()
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    response = page.goto(strict_url + PAGES[name], wait_until="networkidle")
+    assert response is not None
+    assert (
+        "Content-Security-Policy" in {k.title(): v for k, v in response.headers.items()}
+        or "content-security-policy" in response.headers
+    )
+    if name == "search-results":
+        page.wait_for_selector(".kb-search-result", timeout=10_000)  # wasm ran under the CSP
+    assert page.evaluate("window.__csp") == []
+    assert [e for e in errors if "Content Security Policy" in e] == []
+    page.close()
+
+
+@pytest.mark.parametrize(
+    ("where", "text"),
+    [
+        ("title", 'title: "<script>alert(1)</script>"\n'),
+        ("summary", 'summary: "Klik <a href=x onclick=alert(1)>hier</a>"\n'),
+        ("body", "<img src=x onerror=alert(1)>"),
+        ("body", "[klik](javascript:alert(1))"),
+        ("body", "<script>alert(1)</script>"),
+    ],
+)
+def test_executable_content_is_refused_by_the_build(
+    scratch_repo: Path, tmp_path: Path, where: str, text: str
+) -> None:
+    doc = (
+        advies(body=text)
+        if where == "body"
+        else advies().replace(f"{where}: ", f"x-{where}: ", 1).replace("---\n", "---\n" + text, 1)
+    )
+    doc = doc.replace("x-title: Een advies\n", "").replace(
+        "x-summary: Samenvatting van het advies.\n", ""
+    )
+    write_doc(scratch_repo, "advisories/adviezen/een.md", doc)
+    result = run_mkdocs(scratch_repo, tmp_path / "out")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert re.search(r"advisories/adviezen/een\.md:\d+: ", output), output
+    assert "niet toegestaan" in output
+    assert not (tmp_path / "out" / "adviezen").exists()
