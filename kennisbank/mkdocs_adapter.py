@@ -15,7 +15,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import publish
-from .generate import BLOCKS, generate, page_url
+from .generate import BLOCKS, PLACEHOLDER, expand, generate, page_url
 from .model import Corpus
 from .pipeline import InternalError, load, summary
 from .search import SearchIndexError, index_site
@@ -28,6 +28,7 @@ class KennisbankSite:
 
     def __init__(self) -> None:
         self.corpus: Corpus | None = None
+        self.fragments: dict[str, list[str]] = {}
         self.command = "build"
 
     def root(self, config: MkDocsConfig) -> Path:
@@ -50,6 +51,7 @@ class KennisbankSite:
             ) from err
 
         self.corpus = corpus
+        self.fragments = dict(output.fragments)
         texts = {**output.pages, **output.texts}
         generated = [
             *(File.generated(config, path, content=text) for path, text in texts.items()),
@@ -85,9 +87,17 @@ class KennisbankSite:
                     f"{page.file.src_uri}: onbekend blok '{match.group(1)}'. Bestaande blokken: "
                     f"{', '.join(BLOCKS)}."
                 )
-            return "\n" + render_block(corpus, url) + "\n"
+            # Kept out of Markdown like every generated block; put back in on_page_content.
+            fragments = self.fragments.setdefault(page.file.src_uri, [])
+            fragments.append(render_block(corpus, url))
+            return "\n\n" + PLACEHOLDER.format(len(fragments) - 1) + "\n\n"
 
         return BLOCK_MARKER.sub(block, markdown)
+
+    def on_page_content(self, html: str, page: Page, **_: Any) -> str:
+        """Put the generated HTML blocks back into the converted page."""
+        fragments = self.fragments.get(page.file.src_uri)
+        return expand(html, fragments) if fragments else html
 
     def on_startup(self, command: str, **_: Any) -> None:
         self.command = command

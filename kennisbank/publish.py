@@ -14,9 +14,10 @@ import functools
 import gzip
 import hashlib
 import http.server
+import os
 import re
 import threading
-from html.parser import HTMLParser
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import ClassVar
 
@@ -44,40 +45,32 @@ SECURITY_HEADERS = {
 }
 
 
-JS_TYPES = {"text/javascript", "application/javascript", "module", ""}
+# Inline scripts that execute: no src, and no type or a JavaScript type. Data blocks such as
+# Material's type="application/json" config never run, so they need no hash. A regex, not an
+# HTML parser: this runs over every page of every build (12 s per 1,000 pages with a parser).
+SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<code>.*?)</script>", re.S | re.I)
+JS_TYPE = re.compile(
+    r"""\btype\s*=\s*["']?(text/javascript|application/javascript|module)\b""", re.I
+)
 
 
-class _InlineScripts(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.scripts: list[str] = []
-        self._inside = False
-        self._buffer: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        # Data blocks (e.g. Material's type="application/json" config) never execute.
-        kind = (values.get("type") or "text/javascript").lower()
-        if tag == "script" and "src" not in values and kind in JS_TYPES:
-            self._inside, self._buffer = True, []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script" and self._inside:
-            self.scripts.append("".join(self._buffer))
-            self._inside = False
-
-    def handle_data(self, data: str) -> None:
-        if self._inside:
-            self._buffer.append(data)
+def inline_scripts(html: str) -> list[str]:
+    scripts = []
+    for match in SCRIPT.finditer(html):
+        attrs = match.group("attrs")
+        if re.search(r"\bsrc\s*=", attrs, re.I):
+            continue
+        if re.search(r"\btype\s*=", attrs, re.I) and not JS_TYPE.search(attrs):
+            continue
+        scripts.append(match.group("code"))
+    return scripts
 
 
 def inline_script_hashes(site_dir: Path) -> list[str]:
     """CSP source expressions for every distinct inline script in the built HTML."""
     hashes: set[str] = set()
     for page in sorted(site_dir.rglob("*.html")):
-        parser = _InlineScripts()
-        parser.feed(page.read_text(encoding="utf-8"))
-        for script in parser.scripts:
+        for script in inline_scripts(page.read_text(encoding="utf-8")):
             digest = hashlib.sha256(script.encode("utf-8")).digest()
             hashes.add(f"'sha256-{base64.b64encode(digest).decode()}'")
     return sorted(hashes)
@@ -153,20 +146,23 @@ def write_nginx_snippet(site_dir: Path, values: dict[str, str]) -> str:
     return text
 
 
+def _compress(path: Path) -> bool:
+    data = path.read_bytes()
+    if len(data) < MIN_GZIP_BYTES:
+        return False
+    packed = gzip.compress(data, compresslevel=9, mtime=0)  # mtime=0: reproducible
+    if len(packed) > 0.9 * len(data):
+        return False
+    path.with_name(path.name + ".gz").write_bytes(packed)
+    return True
+
+
 def precompress(site_dir: Path) -> int:
     """Write ``name.gz`` beside text files where gzip saves at least 10 %; return the count."""
-    written = 0
-    for path in site_dir.rglob("*"):
-        if not path.is_file() or path.suffix not in COMPRESSIBLE:
-            continue
-        data = path.read_bytes()
-        if len(data) < MIN_GZIP_BYTES:
-            continue
-        packed = gzip.compress(data, compresslevel=9, mtime=0)  # mtime=0: reproducible
-        if len(packed) <= 0.9 * len(data):
-            path.with_name(path.name + ".gz").write_bytes(packed)
-            written += 1
-    return written
+    paths = [p for p in site_dir.rglob("*") if p.is_file() and p.suffix in COMPRESSIBLE]
+    # zlib releases the GIL: threads use both cores.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return sum(pool.map(_compress, paths))
 
 
 def finish(site_dir: Path, compress: bool = True) -> None:

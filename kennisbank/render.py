@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 from functools import cache
 from typing import Any
 
@@ -41,12 +40,18 @@ def file_size(size: int) -> str:
 
 
 def relative_url(target: str, page_url: str) -> str:
-    """Link from the page at ``page_url`` (e.g. ``adviezen/``) to ``target`` (site-relative)."""
-    base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
-    rel = posixpath.relpath("/" + target, "/" + base)
-    if rel == ".":
-        return "./"
-    return rel + ("/" if target.endswith("/") and not rel.endswith("/") else "")
+    """Link from the page at ``page_url`` (e.g. ``adviezen/``) to ``target`` (site-relative).
+
+    String arithmetic on the segments (posixpath.relpath normalises and was a tenth of the
+    generate step); site URLs have no ``..`` or ``.`` segments to normalise."""
+    base = page_url.split("/")[:-1]  # the folder of the page: drop the file or the "" after /
+    parts = target.split("/")
+    folders, leaf = parts[:-1], parts[-1]
+    common = 0
+    while common < len(base) and common < len(folders) and base[common] == folders[common]:
+        common += 1
+    rel = "../" * (len(base) - common) + "".join(f"{p}/" for p in folders[common:]) + leaf
+    return rel or "./"
 
 
 @cache

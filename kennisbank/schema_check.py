@@ -55,16 +55,46 @@ def registry() -> Registry:
     )
 
 
+def _deref(node: Any, document: str) -> Any:
+    """Inline every ``$ref`` (our schemas are not recursive), merging sibling keywords."""
+    if isinstance(node, list):
+        return [_deref(item, document) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _deref(value, document) for key, value in node.items() if key != "$ref"}
+    ref = node.get("$ref")
+    if ref:
+        target_doc, _, pointer = ref.partition("#")
+        name = target_doc.removesuffix(".schema.json") if target_doc else document
+        target: Any = load_schema(name)
+        for part in pointer.strip("/").split("/"):
+            target = target[part] if part else target
+        out = {**_deref(target, name), **out}
+    return out
+
+
+@cache
+def flattened(kind: str) -> dict[str, Any]:
+    """The kind's schema as one plain object schema: ``allOf`` parts merged, ``$ref``s
+    inlined and ``unevaluatedProperties`` turned into ``additionalProperties``. Same rules
+    as the schema files, validated about twice as fast (no reference lookups)."""
+    schema = _deref(load_schema(kind), kind)
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for part in [*schema.get("allOf", []), schema]:
+        properties.update(part.get("properties", {}))
+        required += [k for k in part.get("required", []) if k not in required]
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
 def known_keys(kind: str) -> list[str]:
     """All top-level keys a document of this kind may have (own and shared)."""
-    schema = load_schema(kind)
-    keys = list(schema.get("properties", {}))
-    common = load_schema("common")["$defs"]
-    for part in schema.get("allOf", []):
-        ref = part.get("$ref", "")
-        if ref.startswith("common.schema.json#/$defs/"):
-            keys += list(common[ref.rsplit("/", 1)[1]].get("properties", {}))
-    return sorted(set(keys))
+    return sorted(flattened(kind)["properties"])
 
 
 class SchemaChecker:
@@ -84,8 +114,7 @@ class SchemaChecker:
         cls = validators.extend(Draft202012Validator, {"x-vocabulary": vocabulary_keyword})
         checker = FormatChecker(["date"])
         self._validators: dict[str | None, Any] = {
-            kind: cls(load_schema(kind), registry=registry(), format_checker=checker)
-            for kind in KINDS
+            kind: cls(flattened(kind), format_checker=checker) for kind in KINDS
         }
         any_kind = {
             "$id": SCHEMA_BASE + "any.schema.json",
@@ -98,11 +127,16 @@ class SchemaChecker:
         chosen: dict[tuple[str | int, ...], ValidationError] = {}
         for error in self._validators[kind].iter_errors(source.meta):
             path = tuple(error.absolute_path)
-            if error.validator == "required":
-                path = (*path, _missing_key(error))
-            current = chosen.get(path)
-            if current is None or _rank(error) < _rank(current):
-                chosen[path] = error
+            # One "required" error per missing key, all carrying the same list: key them apart.
+            paths = (
+                [(*path, k) for k in _missing_keys(error)]
+                if (error.validator == "required")
+                else [path]
+            )
+            for where in paths:
+                current = chosen.get(where)
+                if current is None or _rank(error) < _rank(current):
+                    chosen[where] = error
         problems = []
         for path, error in chosen.items():
             problems.extend(_translate(source, path, error, kind, self.vocabularies))
@@ -113,12 +147,9 @@ def _rank(error: ValidationError) -> int:
     return PRIORITY.index(str(error.validator)) if error.validator in PRIORITY else 99
 
 
-def _missing_key(error: ValidationError) -> str:
+def _missing_keys(error: ValidationError) -> list[str]:
     present = error.instance if isinstance(error.instance, dict) else {}
-    for key in error.validator_value:
-        if key not in present:
-            return str(key)
-    return ""
+    return [str(key) for key in error.validator_value if key not in present]
 
 
 def field_name(path: tuple[str | int, ...]) -> str:
@@ -212,8 +243,11 @@ def _translate(
     if keyword == "pattern":
         if value == "\\S":
             return [problem("mag niet leeg zijn.")]
-        hint = error.schema.get("description") or _pattern_hint(path)
-        return [problem(f"'{instance}' heeft niet de juiste vorm. {hint}")]
+        if value == load_schema("common")["$defs"]["date"]["pattern"]:
+            hint = "Schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2025-03-14."
+        else:
+            hint = _pattern_hint(path) or str(error.schema.get("description", ""))
+        return [problem(f"'{instance}' heeft niet de juiste vorm. {hint}".rstrip())]
     if keyword == "maxLength":
         return [
             problem(f"is te lang ({len(instance)} tekens; hoogstens {value}). Kort de tekst in.")
@@ -237,7 +271,7 @@ def _pattern_hint(path: tuple[str | int, ...]) -> str:
         "reference": "Gebruik een kenmerk als ADV-2025-03.",
         "id": "Gebruik letters, cijfers, punten of koppeltekens, zoals R1.",
     }
-    return hints.get(last, "Controleer de schrijfwijze.")
+    return hints.get(last, "")
 
 
 def _description(kind: str | None, key: str | int) -> str:

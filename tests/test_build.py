@@ -194,3 +194,18 @@ def test_strict_build_fails_on_a_broken_anchor(scratch_repo: Path, tmp_path: Pat
     result = run_mkdocs(scratch_repo, tmp_path / "out")
     assert result.returncode == 1
     assert "bestaat-niet" in result.stdout + result.stderr
+
+
+def test_every_generated_block_is_put_back(built_site: Path) -> None:
+    leftovers = [p for p in built_site.rglob("*.html") if "<!--kb:" in p.read_text("utf-8")]
+    assert leftovers == []
+
+
+def test_extract_html_keeps_markdown_and_protects_the_body() -> None:
+    from kennisbank.generate import BODY, expand, extract_html
+
+    text = f"# Kop\n\n<div>\n<p>a</p>\n</div>\n\n{BODY}\n\n## Verder\n\n<ul><li>x</li></ul>"
+    markdown, fragments = extract_html(text)
+    assert fragments == ["<div>\n<p>a</p>\n</div>", "<ul><li>x</li></ul>"]
+    assert markdown == f"# Kop\n\n<!--kb:0-->\n\n{BODY}\n\n## Verder\n\n<!--kb:1-->"
+    assert expand(markdown, fragments) == text

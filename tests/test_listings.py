@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, advies, run_mkdocs, write_doc
 from jsonschema import Draft202012Validator
 
-from kennisbank.generate import PAGE_SIZE, THEMES, generate, values_of
+from kennisbank.generate import PAGE_SIZE, THEMES, expand, generate, values_of
 from kennisbank.pipeline import load
 
 SITE_URL = "https://kennisbank.example/"
@@ -49,6 +49,11 @@ def many(scratch_repo: Path):
     return scratch_repo
 
 
+def full(output, path: str) -> str:
+    """A generated page with its HTML blocks put back, as the engine would."""
+    return expand(output.pages[path], output.fragments.get(path, []))
+
+
 def linked_titles(markdown: str) -> list[str]:
     return re.findall(r'class="kb-card__title"><a href="[^"]+">([^<]+)</a>', markdown)
 
@@ -56,11 +61,12 @@ def linked_titles(markdown: str) -> list[str]:
 def test_pagination_20_per_page_newest_first(many: Path, tmp_path: Path) -> None:
     corpus, problems = load(many)
     assert problems == []
-    pages = generate(corpus, SITE_URL).pages
+    output = generate(corpus, SITE_URL)
+    pages = output.pages
     first, second, third = (
-        pages["adviezen/index.md"],
-        pages["adviezen/pagina/2.md"],
-        pages["adviezen/pagina/3.md"],
+        full(output, "adviezen/index.md"),
+        full(output, "adviezen/pagina/2.md"),
+        full(output, "adviezen/pagina/3.md"),
     )
     assert "adviezen/pagina/4.md" not in pages
     titles = linked_titles(first) + linked_titles(second) + linked_titles(third)
@@ -87,7 +93,7 @@ def test_theme_pages_for_used_values_only(corpus, output) -> None:
             if p.startswith(f"{folder}/") and not p.endswith("index.md")
         }
         assert pages == used, vocabulary
-        overview = output.pages[f"{folder}/index.md"]
+        overview = full(output, f"{folder}/index.md")
         for slug in used:
             count = sum(slug in values_of(d, vocabulary) for d in corpus.published())
             label = corpus.label(vocabulary, slug)
@@ -96,7 +102,7 @@ def test_theme_pages_for_used_values_only(corpus, output) -> None:
 
 
 def test_theme_page_groups_by_kind(corpus, output) -> None:
-    page = output.pages["domeinen/discriminatie.md"]
+    page = full(output, "domeinen/discriminatie.md")
     docs = [d for d in corpus.published() if "discriminatie" in d.meta["domains"]]
     kinds = {d.kind_label for d in docs}
     assert len(kinds) > 1
@@ -124,14 +130,14 @@ def test_year_archive(corpus, output) -> None:
         *(f"archief/{y}.md" for y in years),
     }
     for year in years:
-        titles = linked_titles(output.pages[f"archief/{year}.md"])
+        titles = linked_titles(full(output, f"archief/{year}.md"))
         assert sorted(titles) == sorted(d.title for d in corpus.published() if d.date.year == year)
 
 
 def test_listing_facets(output) -> None:
-    assert "Toolkits per actor" in output.pages["toolkits/index.md"]
-    assert 'href="../actoren/gemeente/"' in output.pages["toolkits/index.md"]
-    assert "Praktijken per regio" in output.pages["praktijken/index.md"]
+    assert "Toolkits per actor" in full(output, "toolkits/index.md")
+    assert 'href="../actoren/gemeente/"' in full(output, "toolkits/index.md")
+    assert "Praktijken per regio" in full(output, "praktijken/index.md")
 
 
 def test_related_explicit_first_then_suggested_and_backlinks(corpus) -> None:
@@ -152,7 +158,7 @@ def test_related_explicit_first_then_suggested_and_backlinks(corpus) -> None:
 
 def test_document_page_lists_related_before_suggested(corpus, output) -> None:
     doc = next(d for d in corpus.published() if d.meta.get("related") and corpus.suggested[d.id])
-    page = output.pages[doc.page_path]
+    page = full(output, doc.page_path)
     section = page[page.index("## Gerelateerde documenten") :]
     section = section[: section.index("\n## ")] if "\n## " in section else section
     titles = linked_titles(section)

@@ -57,3 +57,26 @@ def test_example(path: Path, checker: SchemaChecker) -> None:
         assert problem.line >= 1
         assert problem.path.endswith(path.name)
         assert "Traceback" not in problem.message
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_flattened_schema_agrees_with_the_schema_files(kind: str) -> None:
+    """The validator runs a flattened copy for speed; it must judge like the files do."""
+    from kennisbank.reader import read_document
+    from kennisbank.schema_check import flattened, registry
+
+    original = Draft202012Validator(load_schema(kind), registry=registry())
+    fast = Draft202012Validator(flattened(kind))
+    checked = 0
+    for path in [
+        *EXAMPLES,
+        *sorted((ROOT / "advisories").rglob("*.md")),
+        *sorted((ROOT / "toolkits").rglob("*.md")),
+    ]:
+        source, _ = read_document(path, ROOT)
+        if source is None:
+            continue
+        for meta in (source.meta, {**source.meta, "type": kind}, {**source.meta, "extra": 1}):
+            assert original.is_valid(meta) == fast.is_valid(meta), (path, kind)
+            checked += 1
+    assert checked > 100

@@ -122,3 +122,12 @@ def test_executable_content_is_refused_by_the_build(
     assert re.search(r"advisories/adviezen/een\.md:\d+: ", output), output
     assert "niet toegestaan" in output
     assert not (tmp_path / "out" / "adviezen").exists()
+
+
+def test_only_executable_inline_scripts_are_hashed() -> None:
+    html = (
+        '<script>a()</script><script src="x.js"></script>'
+        '<script id="__config" type="application/json">{"x": 1}</script>'
+        '<script type="module">b()</script><SCRIPT type="text/javascript">c()</SCRIPT>'
+    )
+    assert publish.inline_scripts(html) == ["a()", "b()", "c()"]

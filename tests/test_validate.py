@@ -184,3 +184,10 @@ def test_toolkit_folder_without_index(scratch_repo: Path) -> None:
     out = messages(scratch_repo)
     assert any(m.startswith("toolkits/vergeten:1: deze toolkitmap heeft geen") for m in out), out
     assert any(m.startswith("toolkits/map-als-index:1: ") for m in out), out
+
+
+def test_every_missing_key_is_reported(scratch_repo: Path) -> None:
+    write_doc(scratch_repo, f"{ADV}/leeg.md", "---\ntype: advies\n---\nTekst\n")
+    _, problems = load(scratch_repo)
+    missing = sorted(p.field for p in problems if "ontbreekt" in p.message)
+    assert missing == ["date", "domains", "reference", "summary", "title"]
