@@ -25,9 +25,10 @@ check: $(STAMP)
 build: $(STAMP)
 	$(BIN)/python scripts/build.py
 
-## Build and serve the site at http://127.0.0.1:8000, reloading on every change.
+## Build and serve the site at http://127.0.0.1:8000, reloading on every change. --dirty:
+## after the first build only changed pages are rendered again (see mkdocs_adapter.py).
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+	$(BIN)/mkdocs serve --strict --dirty -a 127.0.0.1:8000
 
 ## Debian's Chromium for the browser tests (never a browser download).
 chromium:

@@ -6,6 +6,5 @@ _site = KennisbankSite()
 
 on_startup = _site.on_startup
 on_files = _site.on_files
-on_page_markdown = _site.on_page_markdown
 on_page_content = _site.on_page_content
 on_post_build = _site.on_post_build

@@ -129,8 +129,9 @@ def cmd_new(root: Path, kind: str, doc_id: str) -> int:
     except templates.TemplateError as err:
         print(f"kennisbank: {err}", file=sys.stderr)
         return 2
+    article = "Nieuw" if kind in ("advies", "standpunt") else "Nieuwe"  # het/de-woord
     print(
-        f"Nieuw {KINDS[kind][1].lower()} aangemaakt: {relpath(target, root)}. Vul de metadata "
+        f"{article} {KINDS[kind][1].lower()} aangemaakt: {relpath(target, root)}. Vul de metadata "
         "aan en controleer met 'make check'."
     )
     return 0

@@ -1,11 +1,23 @@
 """The only module that imports MkDocs: wires MkDocs events to the engine-agnostic pipeline.
 
 Moving to another engine means replacing this file (and ``hooks/``), nothing else.
+
+Events, in the order MkDocs calls them: ``on_startup`` (command and dirty flag),
+``on_files`` (validate, generate, add pages in memory), ``on_page_content`` (put generated
+HTML blocks back), ``on_post_build`` (search index, then security headers).
+
+Preview (``mkdocs serve --dirty``, what ``make serve`` runs) takes a fast path that gives
+the same pages: documents are re-read only when their file changed, generated pages are
+written to a cache folder only when their content changed, so MkDocs re-renders just those,
+and the search index is rebuilt in the background.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -19,26 +31,46 @@ from .generate import BLOCKS, PLACEHOLDER, expand, generate, page_url
 from .model import Corpus
 from .pipeline import InternalError, load, summary
 from .search import SearchIndexError, index_site
+from .validate import FileCache
 
 BLOCK_MARKER = re.compile(r"<!--\s*kennisbank:([a-z-]+)\s*-->")
+CACHE_DIR = ".cache/kennisbank"  # generated pages of dirty builds; never inside content/
+
+
+class _DirtyWarningFilter(logging.Filter):
+    """Drops MkDocs' warning that a dirty build may leave navigation stale: documents are not
+    in the nav, and every generated page is rewritten when its content changes, so it does not
+    apply here; under --strict it would otherwise stop every preview."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "A 'dirty' build is being performed" not in record.getMessage()
 
 
 class KennisbankSite:
-    """State for one MkDocs process: the corpus of the current build."""
+    """State for one MkDocs process: the corpus of the current build and the caches."""
 
     def __init__(self) -> None:
         self.corpus: Corpus | None = None
         self.fragments: dict[str, list[str]] = {}
         self.command = "build"
+        self.dirty = False
+        self.file_cache: FileCache = {}
+        self.indexer: threading.Thread | None = None
+        self.index_pending = False
 
     def root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).resolve().parent
 
+    def on_startup(self, command: str, dirty: bool = False, **_: Any) -> None:
+        self.command, self.dirty = command, dirty
+        if dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_DirtyWarningFilter())
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Validate everything first, then add generated pages and downloads in memory."""
+        """Validate everything first, then add generated pages and downloads."""
         root = self.root(config)
         try:
-            corpus, problems = load(root)
+            corpus, problems = load(root, self.file_cache)
             if problems:
                 lines = [p.format() for p in problems]
                 raise Abort("\n".join([*lines, summary(problems, len(corpus.documents))]))
@@ -49,18 +81,14 @@ class KennisbankSite:
                 "Dit is geen fout in je tekst; meld het aan het webteam "
                 "(details: kennisbank --debug check)."
             ) from err
-
         self.corpus = corpus
         self.fragments = dict(output.fragments)
-        texts = {**output.pages, **output.texts}
-        generated = [
-            *(File.generated(config, path, content=text) for path, text in texts.items()),
-            *(
-                File.generated(config, path, abs_src_path=str(src))
-                for path, src in output.files.items()
-            ),
+        pages = {**output.pages, **self.site_pages_with_blocks(files, corpus)}
+        clashes = [
+            path
+            for path in [*output.pages, *output.texts, *output.files]
+            if files.get_file_from_path(path) is not None
         ]
-        clashes = [f.src_uri for f in generated if files.get_file_from_path(f.src_uri) is not None]
         if clashes:
             raise Abort(
                 "\n".join(
@@ -69,46 +97,92 @@ class KennisbankSite:
                     for path in clashes
                 )
             )
-        for file in generated:
-            files.append(file)
+        for path in pages:
+            existing = files.get_file_from_path(path)
+            if existing is not None:  # a site page whose blocks are now filled in
+                files.remove(existing)
+            files.append(self.page_file(config, root, path, pages[path]))
+        for path, text in output.texts.items():
+            files.append(File.generated(config, path, content=text))
+        for path, src in output.files.items():
+            files.append(File.generated(config, path, abs_src_path=str(src)))
         return files
 
-    def on_page_markdown(self, markdown: str, page: Page, **_: Any) -> str:
-        """Fill ``<!-- kennisbank:NAME -->`` blocks in site pages (e.g. the home page)."""
-        if self.corpus is None or "kennisbank:" not in markdown:
-            return markdown
-        corpus = self.corpus
-        url = page_url(page.file.src_uri)
+    def site_pages_with_blocks(self, files: Files, corpus: Corpus) -> dict[str, str]:
+        """Site pages in content/ with ``<!-- kennisbank:NAME -->`` blocks, filled in; their
+        HTML is kept out of Markdown like every generated block."""
+        out: dict[str, str] = {}
+        for file in files.documentation_pages():
+            if file.abs_src_path is None:
+                continue
+            source = file.content_string
+            if "kennisbank:" not in source:
+                continue
+            url = page_url(file.src_uri)
+            fragments: list[str] = []
 
-        def block(match: re.Match[str]) -> str:
-            render_block = BLOCKS.get(match.group(1))
-            if render_block is None:
-                raise Abort(
-                    f"{page.file.src_uri}: onbekend blok '{match.group(1)}'. Bestaande blokken: "
-                    f"{', '.join(BLOCKS)}."
-                )
-            # Kept out of Markdown like every generated block; put back in on_page_content.
-            fragments = self.fragments.setdefault(page.file.src_uri, [])
-            fragments.append(render_block(corpus, url))
-            return "\n\n" + PLACEHOLDER.format(len(fragments) - 1) + "\n\n"
+            def block(
+                match: re.Match[str],
+                url: str = url,
+                page: str = file.src_uri,
+                fragments: list[str] = fragments,
+            ) -> str:
+                render_block = BLOCKS.get(match.group(1))
+                if render_block is None:
+                    raise Abort(
+                        f"content/{page}: onbekend blok '{match.group(1)}'. Bestaande "
+                        f"blokken: {', '.join(BLOCKS)}."
+                    )
+                fragments.append(render_block(corpus, url))
+                return "\n\n" + PLACEHOLDER.format(len(fragments) - 1) + "\n\n"
 
-        return BLOCK_MARKER.sub(block, markdown)
+            out[file.src_uri] = BLOCK_MARKER.sub(block, source)
+            self.fragments[file.src_uri] = fragments
+        return out
+
+    def page_file(self, config: MkDocsConfig, root: Path, path: str, text: str) -> File:
+        """A generated page: in memory, or for a dirty build a cache file that is rewritten
+        only when the page (Markdown or HTML blocks) changed, so MkDocs skips the rest."""
+        if not self.dirty:
+            return File.generated(config, path, content=text)
+        target = root / CACHE_DIR / "pages" / path
+        stamp = hashlib.sha256(
+            "\0".join([text, *self.fragments.get(path, [])]).encode("utf-8")
+        ).hexdigest()
+        stamp_file = target.with_name(target.name + ".sha256")
+        if not target.exists() or not stamp_file.exists() or stamp_file.read_text() != stamp:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            stamp_file.write_text(stamp)
+        return File.generated(config, path, abs_src_path=str(target))
 
     def on_page_content(self, html: str, page: Page, **_: Any) -> str:
         """Put the generated HTML blocks back into the converted page."""
         fragments = self.fragments.get(page.file.src_uri)
         return expand(html, fragments) if fragments else html
 
-    def on_startup(self, command: str, **_: Any) -> None:
-        self.command = command
-
     def on_post_build(self, config: MkDocsConfig, **_: Any) -> None:
-        """Index the finished site for search (also under `mkdocs serve`), then write the
-        security headers, whose script hashes come from the finished HTML."""
+        """Index the finished site for search, then write the security headers, whose
+        script hashes come from the finished HTML. A preview indexes in the background."""
         site = Path(config.site_dir)
+        if self.command == "serve":
+            self.index_pending = True
+            if self.indexer is None or not self.indexer.is_alive():
+                self.indexer = threading.Thread(target=self._index_loop, args=(site,), daemon=True)
+                self.indexer.start()
+            return
         try:
             index_site(site)
         except SearchIndexError as err:
             raise Abort(str(err)) from err
-        # Precompressed copies only pay for a published build, not for a preview.
-        publish.finish(site, compress=self.command != "serve")
+        publish.finish(site)
+
+    def _index_loop(self, site: Path) -> None:
+        """Re-index until no rebuild happened meanwhile; a failure is only logged, since the
+        preview itself is fine."""
+        while self.index_pending:
+            self.index_pending = False
+            try:
+                index_site(site)
+            except SearchIndexError as err:
+                logging.getLogger("mkdocs").warning(str(err))

@@ -11,14 +11,15 @@ from pathlib import Path
 from .enrich import enrich
 from .loader import discover
 from .model import Corpus, InternalError, Problem
-from .validate import load_corpus
+from .validate import FileCache, load_corpus
 
 __all__ = ["InternalError", "load", "summary"]
 
 
-def load(root: Path) -> tuple[Corpus, list[Problem]]:
-    """Load, validate and enrich the corpus; every editor mistake is a ``Problem``."""
-    corpus, problems = load_corpus(root)
+def load(root: Path, cache: FileCache | None = None) -> tuple[Corpus, list[Problem]]:
+    """Load, validate and enrich the corpus; every editor mistake is a ``Problem``.
+    A long-running preview passes a ``cache`` so that unchanged files are not checked again."""
+    corpus, problems = load_corpus(root, cache)
     # Links to files that failed validation are not reported again: their own problems are.
     failed = {str(p.resolve()) for p in discover(root)} - {
         str(d.source.path.resolve()) for d in corpus.documents

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -53,23 +54,61 @@ def unsafe_reason(text: str) -> str | None:
     return None
 
 
-def load_corpus(root: Path) -> tuple[Corpus, list[Problem]]:
-    """Load, validate and type every document under ``root``; return all problems."""
+# Per document file: (stamp, source, read problems, document, document problems). Kept by a
+# long-running preview so that only changed files are read and checked again.
+FileCache = dict[
+    str, tuple[tuple[int, ...], SourceFile | None, list[Problem], Document | None, list[Problem]]
+]
+
+
+def _stamp(path: Path, vocabulary: tuple[int, ...]) -> tuple[int, ...]:
+    """What a file's check depends on: the file, the vocabularies and, for a toolkit, the
+    files in its folder."""
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size, *vocabulary)
+    if path.name == "index.md":
+        with os.scandir(path.parent) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                info = entry.stat(follow_symlinks=False)
+                stamp += (hash(entry.name), info.st_mtime_ns, info.st_size)
+    return stamp
+
+
+def load_corpus(root: Path, cache: FileCache | None = None) -> tuple[Corpus, list[Problem]]:
+    """Load, validate and type every document under ``root``; return all problems.
+    With ``cache``, unchanged files are not read or checked again."""
     vocabularies, problems = loader.load_vocabularies(root)
     corpus = Corpus(root=root, vocabularies=vocabularies)
     checker = SchemaChecker(vocabularies)
+    vocab_file = root / loader.VOCABULARY_FILE
+    vocab_stamp = (
+        (vocab_file.stat().st_mtime_ns, vocab_file.stat().st_size)
+        if (vocab_file.exists())
+        else (0, 0)
+    )
     sources: list[tuple[str, SourceFile]] = []
     for path in loader.discover(root):
         try:
-            source, read_problems = read_document(path, root)
-            problems += read_problems
-            if source is None:
-                continue
-            sources.append((loader.document_id(path, root), source))
-            document, doc_problems = check_document(source, root, checker)
+            key = str(path)
+            stamp = _stamp(path, vocab_stamp) if cache is not None else ()
+            if cache is not None and key in cache and cache[key][0] == stamp:
+                _, source, read_problems, document, doc_problems = cache[key]
+            else:
+                source, read_problems = read_document(path, root)
+                document, doc_problems = (
+                    check_document(source, root, checker) if source else (None, [])
+                )
+                if cache is not None:
+                    cache[key] = (stamp, source, read_problems, document, doc_problems)
+        except OSError:
+            source, read_problems = read_document(path, root)  # e.g. a broken symlink
+            document, doc_problems = None, []
         except Exception as err:  # a bug, not an editor's mistake: name the file
             raise InternalError(relpath(path, root)) from err
-        problems += doc_problems
+        problems += read_problems + doc_problems
+        if source is None:
+            continue
+        sources.append((loader.document_id(path, root), source))
         if document is not None:
             corpus.documents.append(document)
     for folder in loader.folders_without_index(root):

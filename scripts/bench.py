@@ -230,7 +230,17 @@ def measure_edit_preview(root: Path, document: str, timeout: float) -> float | N
     after ``timeout`` (also the limit for the server's first build)."""
     port = free_port()
     log = (root / ".serve.log").open("w")
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
+    # The command of `make serve`.
+    cmd = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "serve",
+        "--strict",
+        "--dirty",
+        "-a",
+        f"127.0.0.1:{port}",
+    ]
     server = subprocess.Popen(
         cmd, cwd=root, env=ENV, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )

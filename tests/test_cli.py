@@ -82,6 +82,8 @@ def test_new_creates_a_valid_concept_and_never_overwrites(scratch_repo: Path) ->
     ]:
         result = run_cli(scratch_repo, "new", kind, doc_id)
         assert result.returncode == 0, result.stderr
+        article = "Nieuw " if kind in ("advies", "standpunt") else "Nieuwe "
+        assert result.stdout.startswith(article + kind), result.stdout
     assert (scratch_repo / "toolkits/t-een/index.md").is_file()
     today = datetime.date.today()
     second = (scratch_repo / ADV / "a-twee.md").read_text(encoding="utf-8")

@@ -57,7 +57,8 @@ def test_hashed_assets_are_cached_for_a_year(built_site: Path) -> None:
     bundle = next(built_site.glob("assets/javascripts/bundle.*.min.js"))
     rule = "/" + bundle.relative_to(built_site).as_posix()
     assert f"{rule}\n  Cache-Control: {publish.IMMUTABLE}" in text
-    assert "/*\n" in text and f"Cache-Control: {publish.SHORT}" in text
+    default = text[text.index("/*\n") :].split("\n/", 1)[0]
+    assert "Cache-Control" not in default  # hosts would send it twice for hashed files
 
 
 def test_precompressed_copies_match(built_site: Path) -> None:

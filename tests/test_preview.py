@@ -1,0 +1,164 @@
+"""The fast preview path gives the same site as a cold build (issue #6: a fast path is
+never a wrong path)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from conftest import advies, run_mkdocs, write_doc
+
+from kennisbank.pipeline import load
+
+ADV = "advisories/adviezen"
+
+
+def corpus(root: Path) -> None:
+    for n in range(6):
+        related = "related: [advies-0]\n" if n else ""
+        write_doc(
+            root,
+            f"{ADV}/advies-{n}.md",
+            advies(
+                title=f"Advies {n}",
+                ref=f"ADV-2024-{n:02d}",
+                date=f"2024-0{n + 1}-10",
+                extra=related + "tags: [school]\n",
+                body=f"## Kop\n\nTekst {n} over de gemeente. [Eerste](advies-0.md)",
+            ),
+        )
+
+
+def html_files(site: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file()
+        and "pagefind" not in p.parts
+        and p.suffix in (".html", ".xml", ".json", ".csv")
+        and p.name not in ("sitemap.xml",)
+    }
+
+
+def dirty_build(root: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--dirty",
+            "-f",
+            str(root / "mkdocs.yml"),
+            "-d",
+            str(site),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+        timeout=300,
+    )
+
+
+def test_dirty_rebuild_after_an_edit_equals_a_cold_build(
+    scratch_repo: Path, tmp_path: Path
+) -> None:
+    corpus(scratch_repo)
+    incremental = tmp_path / "incremental"
+    first = dirty_build(scratch_repo, incremental)
+    assert first.returncode == 0, first.stdout + first.stderr
+    # An edit that changes other pages too: listings, theme pages, related cards, feeds.
+    doc = scratch_repo / ADV / "advies-0.md"
+    time.sleep(0.05)
+    doc.write_text(doc.read_text().replace("Advies 0", "Advies nul, herzien"), encoding="utf-8")
+    second = dirty_build(scratch_repo, incremental)
+    assert second.returncode == 0, second.stdout + second.stderr
+    cold = tmp_path / "cold"
+    assert run_mkdocs(scratch_repo, cold).returncode == 0
+    fast, slow = html_files(incremental), html_files(cold)
+    assert fast.keys() == slow.keys()
+    different = [path for path in slow if fast[path] != slow[path]]
+    assert different == []
+    assert b"Advies nul, herzien" in fast["adviezen/advies-3/index.html"]  # a related card
+
+
+def test_cached_load_equals_a_fresh_load(scratch_repo: Path) -> None:
+    corpus(scratch_repo)
+    cache: dict = {}
+    load(scratch_repo, cache)
+    assert len(cache) == 6
+    doc = scratch_repo / ADV / "advies-2.md"
+    time.sleep(0.05)
+    doc.write_text(doc.read_text().replace("tags: [school]", "tags: [school, werk]\ndomains: [x]"))
+    cached_corpus, cached_problems = load(scratch_repo, cache)
+    fresh_corpus, fresh_problems = load(scratch_repo)
+    assert cached_problems == fresh_problems and cached_problems
+    assert [d.id for d in cached_corpus.documents] == [d.id for d in fresh_corpus.documents]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def test_serve_shows_an_edit(scratch_repo: Path) -> None:
+    """`make serve`'s command: an edit to a document appears on its page."""
+    corpus(scratch_repo)
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "serve",
+            "--strict",
+            "--dirty",
+            "-a",
+            f"127.0.0.1:{port}",
+            "-f",
+            str(scratch_repo / "mkdocs.yml"),
+        ],
+        cwd=scratch_repo,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/adviezen/advies-1/"
+    try:
+        deadline = time.monotonic() + 120
+        while "Tekst 1" not in fetch(url):
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        doc = scratch_repo / ADV / "advies-1.md"
+        doc.write_text(doc.read_text().replace("Tekst 1", "Tekst 1 bijgewerkt"), encoding="utf-8")
+        while "Tekst 1 bijgewerkt" not in fetch(url):
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    shutil.rmtree(scratch_repo / ".cache", ignore_errors=True)
