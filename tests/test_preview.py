@@ -152,12 +152,20 @@ def test_serve_shows_an_edit(scratch_repo: Path) -> None:
             assert server.poll() is None, server.stderr.read() if server.stderr else ""
             assert time.monotonic() < deadline
             time.sleep(0.2)
+        cached = scratch_repo / ".cache/kennisbank/pages/adviezen"
+        before = {p.name: p.stat().st_mtime_ns for p in cached.glob("*.md")}
+        assert set(before) == {"index.md", *(f"advies-{n}.md" for n in range(6))}
         doc = scratch_repo / ADV / "advies-1.md"
         doc.write_text(doc.read_text().replace("Tekst 1", "Tekst 1 bijgewerkt"), encoding="utf-8")
         while "Tekst 1 bijgewerkt" not in fetch(url):
             assert server.poll() is None, server.stderr.read() if server.stderr else ""
             assert time.monotonic() < deadline
             time.sleep(0.2)
+        # Every rebuild runs with fresh hooks: the preview path must still be taken, i.e.
+        # only the edited page was written again for MkDocs to render.
+        after = {p.name: p.stat().st_mtime_ns for p in cached.glob("*.md")}
+        rewritten = sorted(name for name in after if after[name] != before[name])
+        assert rewritten == ["advies-1.md"]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
