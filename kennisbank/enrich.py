@@ -131,26 +131,46 @@ def rewrite_links(
 AUTO_RELATED = 5
 
 
+_memo: dict[str, object] = {}
+
+
 def suggest_related(corpus: Corpus) -> dict[str, list[Document]]:
     """Up to five published documents per document that share domains (weight 2) and tags
-    (weight 1), best first, newest on ties; explicit ``related`` ones are left out."""
+    (weight 1), best first, newest on ties; explicit ``related`` ones are left out.
+    The ranking depends only on ids, dates, topics and ``related``; a preview rebuild
+    after a text edit reuses the previous ranking (memoised on exactly those inputs)."""
+    published = corpus.published()
+    inputs = tuple(
+        (d.id, d.date.toordinal(), tuple(sorted(_topics(d))), tuple(d.meta.get("related") or ()))
+        for d in published
+    )
+    if _memo.get("inputs") != inputs:
+        _memo["inputs"], _memo["ranking"] = inputs, _rank_related(corpus, published)
+    ranking = _memo["ranking"]
+    assert isinstance(ranking, dict)
+    by_id = {d.id: d for d in published}
+    return {doc_id: [by_id[i] for i in ids] for doc_id, ids in ranking.items()}
+
+
+def _rank_related(corpus: Corpus, published: list[Document]) -> dict[str, list[str]]:
     index: dict[tuple[str, str], list[Document]] = {}
-    for doc in corpus.published():
+    for doc in published:
         for key in _topics(doc):
             index.setdefault(key, []).append(doc)
-    out: dict[str, list[Document]] = {}
-    for doc in corpus.published():
+    out: dict[str, list[str]] = {}
+    for doc in published:
         scores: dict[str, int] = {}
+        dates: dict[str, int] = {}
         for key in _topics(doc):
+            weight = 2 if key[0] == "d" else 1
             for other in index[key]:
-                scores[other.id] = scores.get(other.id, 0) + (2 if key[0] == "d" else 1)
+                scores[other.id] = scores.get(other.id, 0) + weight
+                dates[other.id] = other.date.toordinal()
         skip = {doc.id, *(d.id for d in corpus.related.get(doc.id, []))}
-        by_id = {d.id: d for key in _topics(doc) for d in index[key]}
         ranked = sorted(
-            (i for i in scores if i not in skip),
-            key=lambda i: (-scores[i], -by_id[i].date.toordinal(), i),
+            (i for i in scores if i not in skip), key=lambda i: (-scores[i], -dates[i], i)
         )
-        out[doc.id] = [by_id[i] for i in ranked[:AUTO_RELATED]]
+        out[doc.id] = ranked[:AUTO_RELATED]
     return out
 
 

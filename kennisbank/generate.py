@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from . import feeds, opendata
 from .model import KINDS, Corpus, Document, InternalError
-from .render import dutch_date, relative_url, render
+from .render import dutch_date, macro, relative_url, render
 
 PAGE_SIZE = 20
 RECENT_PER_KIND = 3
@@ -154,6 +156,7 @@ def build_indexes(corpus: Corpus) -> Indexes:
 def generate(corpus: Corpus, site_url: str = "") -> Output:
     """Every generated page, feed, export and download of the site."""
     out = Output()
+    _cards.clear()  # cards of an earlier corpus (a previous preview build)
     indexes = build_indexes(corpus)
     for doc in corpus.published():
         try:
@@ -203,26 +206,34 @@ def theme_url(vocabulary: str, slug: str) -> str:
     return f"{THEMES[vocabulary][0]}/{slug}/"
 
 
-def card(corpus: Corpus, doc: Document, from_url: str) -> dict[str, Any]:
-    """What a listing shows of a document."""
-    return {
-        "title": doc.title,
-        "url": relative_url(doc.url, from_url),
-        "kind": doc.kind,
-        "kind_label": doc.kind_label,
-        "date": doc.date,
-        "date_text": dutch_date(doc.date),
-        "summary": doc.summary,
-        "labels": [
-            {
-                "text": corpus.label("domains", slug),
-                "url": relative_url(theme_url("domains", slug), from_url),
-            }
-            for slug in doc.meta.get("domains", [])
-        ],
-        "example": bool(doc.meta.get("example")),
-        "archived": doc.status == "gearchiveerd",
-    }
+_cards: dict[tuple[int, str, int, int], Markup] = {}
+
+
+def card(corpus: Corpus, doc: Document, from_url: str, heading: int = 2) -> Markup:
+    """A document as listings show it, as HTML. Links go up to the site root and down again,
+    so a card is the same on every page at the same depth and is rendered once per depth
+    (cards were a quarter of the generate step)."""
+    depth = from_url.count("/")
+    key = (id(corpus), doc.id, depth, heading)
+    if key not in _cards:
+        up = "../" * depth
+        data = {
+            "title": doc.title,
+            "url": up + doc.url,
+            "kind": doc.kind,
+            "kind_label": doc.kind_label,
+            "date": doc.date,
+            "date_text": dutch_date(doc.date),
+            "summary": doc.summary,
+            "labels": [
+                {"text": corpus.label("domains", slug), "url": up + theme_url("domains", slug)}
+                for slug in doc.meta.get("domains", [])
+            ],
+            "example": bool(doc.meta.get("example")),
+            "archived": doc.status == "gearchiveerd",
+        }
+        _cards[key] = Markup(macro("_card.html.j2", "card_item")(data, heading))
+    return _cards[key]
 
 
 def facts(corpus: Corpus, doc: Document) -> list[tuple[str, list[dict[str, str | None]]]]:
@@ -260,9 +271,9 @@ def document_page(corpus: Corpus, doc: Document) -> str:
         "meta": doc.meta,
         "facts": facts(corpus, doc),
         "body": BODY,
-        "related": [card(corpus, d, url) for d in corpus.related.get(doc.id, [])],
-        "suggested": [card(corpus, d, url) for d in corpus.suggested.get(doc.id, [])],
-        "backlinks": [card(corpus, d, url) for d in corpus.backlinks.get(doc.id, [])],
+        "related": [card(corpus, d, url, 3) for d in corpus.related.get(doc.id, [])],
+        "suggested": [card(corpus, d, url, 3) for d in corpus.suggested.get(doc.id, [])],
+        "backlinks": [card(corpus, d, url, 3) for d in corpus.backlinks.get(doc.id, [])],
         "listing_url": relative_url(f"{doc.section}/", url),
         "date_text": dutch_date(doc.date),
         "updated_text": dutch_date(doc.updated),
@@ -372,7 +383,7 @@ def pager(urls: list[str], number: int, from_url: str) -> dict[str, Any] | None:
 def grouped(corpus: Corpus, docs: list[Document], url: str) -> list[dict[str, Any]]:
     """Documents grouped by kind, in the order of KINDS."""
     return [
-        {"title": plural, "cards": [card(corpus, d, url) for d in docs if d.kind == kind]}
+        {"title": plural, "cards": [card(corpus, d, url, 3) for d in docs if d.kind == kind]}
         for kind, (_, _, plural) in KINDS.items()
         if any(d.kind == kind for d in docs)
     ]
@@ -449,9 +460,9 @@ def recent_block(corpus: Corpus, from_url: str) -> str:
     and links to the theme overviews."""
     published = corpus.published()
 
-    def latest(kind: str, docs: list[Document] | None = None) -> list[dict[str, Any]]:
+    def latest(kind: str, docs: list[Document] | None = None) -> list[Markup]:
         pool = docs if docs is not None else [d for d in published if d.kind == kind]
-        return [card(corpus, d, from_url) for d in pool[:RECENT_PER_KIND]]
+        return [card(corpus, d, from_url, 3) for d in pool[:RECENT_PER_KIND]]
 
     toolkits = [d for d in published if d.kind == "toolkit"]
     featured = [d for d in toolkits if d.meta.get("featured")] or toolkits

@@ -63,11 +63,17 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build (or a preview session)
     )
     env.filters["dutch_date"] = dutch_date
     env.filters["file_size"] = file_size
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
     return env
+
+
+def macro(template: str, name: str) -> Any:
+    """A macro of a template, callable from Python."""
+    return getattr(environment().get_template(template).module, name)
 
 
 def render(template: str, **context: Any) -> str:

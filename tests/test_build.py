@@ -48,7 +48,7 @@ def test_listings_are_newest_first_with_labels(built_site: Path, corpus) -> None
     for section in ("adviezen", "standpunten", "toolkits", "praktijken"):
         page = html(built_site, section)
         docs = [d for d in corpus.published() if d.section == section]
-        positions = [page.index(f'href="{d.id}/"') for d in docs]
+        positions = [page.index(f'href="../{d.url}"') for d in docs]
         assert positions == sorted(positions), section
         dates = re.findall(r'<time datetime="(\d{4}-\d\d-\d\d)"', page)
         assert dates == sorted(dates, reverse=True) and len(dates) == len(docs)
