@@ -11,9 +11,12 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import templates
+from .loader import discover
 from .model import KINDS
 from .pipeline import InternalError, load, summary
 from .reader import relpath
+from .schema_check import SchemaChecker
+from .validate import check_file
 
 
 class DutchParser(argparse.ArgumentParser):
@@ -104,6 +107,13 @@ def cmd_check(root: Path, paths: list[str], fmt: str) -> int:
     corpus, problems = load(root)
     if wanted:
         problems = [p for p in problems if any(_under(p.path, w) for w in wanted)]
+        # A file outside the document folders (a draft elsewhere) is checked on its own.
+        known = {p.resolve() for p in discover(root)}
+        checker = SchemaChecker(corpus.vocabularies)
+        for raw in paths:
+            path = Path(raw)
+            if path.is_file() and path.suffix == ".md" and path.resolve() not in known:
+                problems += check_file(path, root, checker)
     if fmt == "json":
         json.dump(
             {"problems": [p.as_dict() for p in problems], "documents": len(corpus.documents)},

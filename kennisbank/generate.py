@@ -8,6 +8,7 @@ knows about MkDocs.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable
@@ -121,7 +122,12 @@ def extract_html(text: str) -> tuple[str, list[str]]:
 
 def expand(html: str, fragments: list[str]) -> str:
     """Put a page's HTML blocks back into its converted HTML."""
-    return PLACEHOLDER_RE.sub(lambda m: fragments[int(m.group(1))], html)
+
+    def block(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        return fragments[number] if number < len(fragments) else match.group()
+
+    return PLACEHOLDER_RE.sub(block, html)
 
 
 @dataclass(slots=True)
@@ -156,7 +162,6 @@ def build_indexes(corpus: Corpus) -> Indexes:
 def generate(corpus: Corpus, site_url: str = "") -> Output:
     """Every generated page, feed, export and download of the site."""
     out = Output()
-    _cards.clear()  # cards of an earlier corpus (a previous preview build)
     indexes = build_indexes(corpus)
     for doc in corpus.published():
         try:
@@ -193,7 +198,11 @@ def page_url(page_path: str) -> str:
 
 def front_matter(**values: Any) -> str:
     """YAML front matter, one JSON value per key (JSON is valid YAML, and 10x faster to
-    write than yaml.safe_dump)."""
+    write than yaml.safe_dump). Title and description are HTML-escaped here: Material
+    writes them into <title>, <h1> and <meta content="…"> without escaping."""
+    for key in ("title", "description"):
+        if isinstance(values.get(key), str):
+            values[key] = html.escape(values[key])
     lines = [
         f"{key}: {json.dumps(value, ensure_ascii=False)}"
         for key, value in values.items()
@@ -207,12 +216,16 @@ def theme_url(vocabulary: str, slug: str) -> str:
 
 
 _cards: dict[tuple[int, str, int, int], Markup] = {}
+_cards_owner: list[Corpus] = []
 
 
 def card(corpus: Corpus, doc: Document, from_url: str, heading: int = 2) -> Markup:
     """A document as listings show it, as HTML. Links go up to the site root and down again,
     so a card is the same on every page at the same depth and is rendered once per depth
     (cards were a quarter of the generate step)."""
+    if _cards_owner and _cards_owner[0] is not corpus:  # cards of an earlier corpus
+        _cards.clear()
+    _cards_owner[:] = [corpus]
     depth = from_url.count("/")
     key = (id(corpus), doc.id, depth, heading)
     if key not in _cards:
@@ -502,7 +515,10 @@ AUDIT_FILE = "content/_data/audit.json"  # written by `make audit` (scripts/audi
 def audit_block(corpus: Corpus, from_url: str) -> str:
     """Date, method and scores of the last accessibility audit, for the statement page."""
     path = corpus.root / AUDIT_FILE
-    audit = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    try:
+        audit = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    except ValueError as err:
+        raise InternalError(AUDIT_FILE) from err  # written by `make audit`, never by hand
     return render("audit.html.j2", audit=audit)
 
 

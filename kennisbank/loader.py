@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .model import Problem
 from .reader import ReadError, decode, parse_front_matter, relpath
+from .safety import unsafe_reason
 
 ADVISORIES = "advisories"
 TOOLKITS = "toolkits"
@@ -108,6 +109,15 @@ def load_vocabularies(root: Path) -> tuple[dict[str, dict[str, str]], list[Probl
             elif not isinstance(label, str) or not label.strip():
                 problems.append(
                     Problem(VOCABULARY_FILE, line, f"{name}.{slug}", "geef een Nederlands label.")
+                )
+            elif unsafe_reason(label) or "<" in label:
+                problems.append(
+                    Problem(
+                        VOCABULARY_FILE,
+                        line,
+                        f"{name}.{slug}",
+                        "een label is gewone tekst: zonder HTML-code, scripts of links.",
+                    )
                 )
             else:
                 out[name][str(slug)] = label

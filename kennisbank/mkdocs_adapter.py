@@ -57,6 +57,7 @@ class KennisbankSite:
         self.file_cache: FileCache = {}
         self.indexer: threading.Thread | None = None
         self.index_pending = False
+        self.index_lock = threading.Lock()
 
     def root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).resolve().parent
@@ -83,7 +84,13 @@ class KennisbankSite:
             ) from err
         self.corpus = corpus
         self.fragments = dict(output.fragments)
-        pages = {**output.pages, **self.site_pages_with_blocks(files, corpus)}
+        try:
+            pages = {**output.pages, **self.site_pages_with_blocks(files, corpus, config)}
+        except InternalError as err:
+            raise Abort(
+                f"{err.path}:1: dit bestand kan niet gelezen worden. Maak het opnieuw met "
+                "'make audit', of meld het aan het webteam."
+            ) from err
         clashes = [
             path
             for path in [*output.pages, *output.texts, *output.files]
@@ -108,7 +115,9 @@ class KennisbankSite:
             files.append(File.generated(config, path, abs_src_path=str(src)))
         return files
 
-    def site_pages_with_blocks(self, files: Files, corpus: Corpus) -> dict[str, str]:
+    def site_pages_with_blocks(
+        self, files: Files, corpus: Corpus, config: MkDocsConfig
+    ) -> dict[str, str]:
         """Site pages in content/ with ``<!-- kennisbank:NAME -->`` blocks, filled in; their
         HTML is kept out of Markdown like every generated block."""
         out: dict[str, str] = {}
@@ -126,12 +135,14 @@ class KennisbankSite:
                 url: str = url,
                 page: str = file.src_uri,
                 fragments: list[str] = fragments,
+                source: str = source,
             ) -> str:
                 render_block = BLOCKS.get(match.group(1))
                 if render_block is None:
+                    line = source.count("\n", 0, match.start()) + 1
                     raise Abort(
-                        f"content/{page}: onbekend blok '{match.group(1)}'. Bestaande "
-                        f"blokken: {', '.join(BLOCKS)}."
+                        f"{Path(config.docs_dir).name}/{page}:{line}: onbekend blok "
+                        f"'{match.group(1)}'. Bestaande blokken: {', '.join(BLOCKS)}."
                     )
                 fragments.append(render_block(corpus, url))
                 return "\n\n" + PLACEHOLDER.format(len(fragments) - 1) + "\n\n"
@@ -166,10 +177,13 @@ class KennisbankSite:
         script hashes come from the finished HTML. A preview indexes in the background."""
         site = Path(config.site_dir)
         if self.command == "serve":
-            self.index_pending = True
-            if self.indexer is None or not self.indexer.is_alive():
-                self.indexer = threading.Thread(target=self._index_loop, args=(site,), daemon=True)
-                self.indexer.start()
+            with self.index_lock:  # the loop checks the flag under the same lock
+                self.index_pending = True
+                if self.indexer is None:
+                    self.indexer = threading.Thread(
+                        target=self._index_loop, args=(site,), daemon=True
+                    )
+                    self.indexer.start()
             return
         try:
             index_site(site)
@@ -180,8 +194,12 @@ class KennisbankSite:
     def _index_loop(self, site: Path) -> None:
         """Re-index until no rebuild happened meanwhile; a failure is only logged, since the
         preview itself is fine."""
-        while self.index_pending:
-            self.index_pending = False
+        while True:
+            with self.index_lock:
+                if not self.index_pending:
+                    self.indexer = None  # under the lock: the next build starts a new one
+                    return
+                self.index_pending = False
             try:
                 index_site(site)
             except SearchIndexError as err:

@@ -18,6 +18,13 @@ KINDS: dict[str, tuple[str, str, str]] = {
 STATUSES = ("gepubliceerd", "concept", "gearchiveerd")
 
 
+def field_name(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
 class InternalError(Exception):
     """A bug (not an editor's mistake) while processing the file at ``path``."""
 

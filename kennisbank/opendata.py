@@ -77,7 +77,15 @@ def exports(corpus: Corpus, site_url: str) -> dict[str, str]:
     }
 
 
+FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas
+
+
 def cell(value: Any) -> str:
+    text = _cell(value)
+    return "'" + text if text.startswith(FORMULA) else text
+
+
+def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):

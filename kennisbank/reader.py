@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from .model import Problem, SourceFile
+from .model import Problem, SourceFile, field_name
 
 MAX_FILE_BYTES = 1024 * 1024  # a document over 1 MiB is almost surely a paste accident
 MAX_FRONT_MATTER_BYTES = 64 * 1024
@@ -238,7 +238,7 @@ def _walk(
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1 + offset
-            field = _field(path)
+            field = field_name(path)
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
                 raise ReadError(
                     line,
@@ -251,7 +251,7 @@ def _walk(
                     line,
                     f"de sleutel '{key}' staat twee keer in de metadata (ook op regel "
                     f"{seen[key]}). Houd er één over.",
-                    _field((*path, key)),
+                    field_name((*path, key)),
                 )
             seen[key] = line
             marks[(*path, key)] = line
@@ -261,17 +261,12 @@ def _walk(
             raise ReadError(
                 node.start_mark.line + 1 + offset,
                 "dit getal is te lang. Zet het tussen aanhalingstekens als het tekst is.",
-                _field(path),
+                field_name(path),
             )
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             marks[(*path, index)] = item.start_mark.line + 1 + offset
             _walk(item, (*path, index), marks, offset)
-
-
-def _field(path: tuple[str | int, ...]) -> str:
-    """Same form as the validator's field names: ``changelog[0].version``."""
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).removeprefix(".")
 
 
 def yaml_message(err: yaml.MarkedYAMLError) -> str:

@@ -18,10 +18,10 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from referencing import Registry, Resource
 
-from .model import KINDS, Problem, SourceFile
+from .loader import VOCABULARY_FILE
+from .model import KINDS, Problem, SourceFile, field_name
 
 SCHEMA_BASE = "https://kennisbank.invalid/schema/"
-VOCABULARY_FILE = "content/_data/vocabularies.yml"
 
 TYPE_WORDS = {
     "string": "tekst",
@@ -150,13 +150,6 @@ def _rank(error: ValidationError) -> int:
 def _missing_keys(error: ValidationError) -> list[str]:
     present = error.instance if isinstance(error.instance, dict) else {}
     return [str(key) for key in error.validator_value if key not in present]
-
-
-def field_name(path: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def line_of(source: SourceFile, path: tuple[str | int, ...]) -> int:

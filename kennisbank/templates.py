@@ -50,6 +50,7 @@ def next_reference(root: Path, kind: str, year: int) -> str | None:
     used = {
         int(m.group(1))
         for path in loader.discover(root)
+        if path.is_file()
         for m in pattern.finditer(path.read_text(encoding="utf-8", errors="replace"))
     }
     number = next(n for n in range(1, len(used) + 2) if n not in used)

@@ -7,7 +7,6 @@ that could execute. Across files: unique ids and references, ``related`` that re
 from __future__ import annotations
 
 import datetime as dt
-import html
 import os
 import re
 import unicodedata
@@ -16,42 +15,24 @@ from pathlib import Path
 from typing import Any
 
 from . import loader
-from .model import KINDS, Attachment, Corpus, Document, InternalError, Problem, SourceFile
+from .model import (
+    KINDS,
+    Attachment,
+    Corpus,
+    Document,
+    InternalError,
+    Problem,
+    SourceFile,
+    field_name,
+)
 from .reader import read_document, relpath
-from .schema_check import SchemaChecker, field_name, line_of, suggest
-
-# Things that would run in a reader's browser; refused anywhere in a document.
-UNSAFE = [
-    (re.compile(r"<\s*script\b", re.I), "een <script>-element"),
-    (
-        re.compile(r"<\s*(iframe|object|embed)\b", re.I),
-        "een ingebed element (iframe, object, embed)",
-    ),
-    (re.compile(r"(javascript|vbscript)\s*:", re.I), "een 'javascript:'-link"),
-    (re.compile(r"data\s*:\s*text/html", re.I), "een 'data:text/html'-link"),
-]
-# 'on…=' is looked for inside each tag separately: one regex over the whole text takes
-# quadratic time on a line like '<a <a <a …' (13 s for 48 KB).
-TAG = re.compile(r"<[a-z][^>]*", re.I)
-ON_ATTRIBUTE = re.compile(r"[\s/]on[a-z]+\s*=", re.I)
-# Browsers decode entities and drop tabs and newlines in URLs: 'java&#115;cript:', 'java\tscript:'.
-HIDDEN = re.compile(r"[\t\n\r]")
+from .safety import unsafe_lines, unsafe_reason
+from .schema_check import SchemaChecker, line_of, suggest
 
 
 def slugify(text: str) -> str:
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "document"
-
-
-def unsafe_reason(text: str) -> str | None:
-    plain = HIDDEN.sub("", html.unescape(text))
-    for pattern, what in UNSAFE:
-        if pattern.search(text) or pattern.search(plain):
-            return what
-    for candidate in (text, plain):
-        if any(ON_ATTRIBUTE.search(tag.group()) for tag in TAG.finditer(candidate)):
-            return "een 'on…='-attribuut (JavaScript)"
-    return None
 
 
 # Per document file: (stamp, source, read problems, document, document problems). Kept by a
@@ -66,11 +47,11 @@ def _stamp(path: Path, vocabulary: tuple[int, ...]) -> tuple[int, ...]:
     files in its folder."""
     stat = path.stat()
     stamp = (stat.st_mtime_ns, stat.st_size, *vocabulary)
-    if path.name == "index.md":
-        with os.scandir(path.parent) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
-                info = entry.stat(follow_symlinks=False)
-                stamp += (hash(entry.name), info.st_mtime_ns, info.st_size)
+    if path.name == "index.md":  # a toolkit: its attachments, in subfolders too
+        for folder, _, names in sorted(os.walk(path.parent)):
+            for name in sorted(names):
+                info = os.stat(os.path.join(folder, name))
+                stamp += (hash((folder, name)), info.st_mtime_ns, info.st_size)
     return stamp
 
 
@@ -101,8 +82,10 @@ def load_corpus(root: Path, cache: FileCache | None = None) -> tuple[Corpus, lis
                 if cache is not None:
                     cache[key] = (stamp, source, read_problems, document, doc_problems)
         except OSError:
-            source, read_problems = read_document(path, root)  # e.g. a broken symlink
-            document, doc_problems = None, []
+            # The stamp could not be taken (a file vanished mid-save, a broken symlink):
+            # check without the cache.
+            source, read_problems = read_document(path, root)
+            document, doc_problems = check_document(source, root, checker) if source else (None, [])
         except Exception as err:  # a bug, not an editor's mistake: name the file
             raise InternalError(relpath(path, root)) from err
         problems += read_problems + doc_problems
@@ -287,18 +270,16 @@ def _check_unsafe(source: SourceFile) -> list[Problem]:
                     "tekst zonder HTML-code of scripts.",
                 )
             )
-    for offset, line in enumerate(source.body.split("\n")):
-        reason = unsafe_reason(line)
-        if reason:
-            problems.append(
-                Problem(
-                    source.rel,
-                    source.body_line + offset,
-                    "",
-                    f"de tekst bevat {reason}. Dat is niet toegestaan: gebruik "
-                    "gewone Markdown zonder scripts.",
-                )
+    for line, reason in sorted(unsafe_lines(source.body).items()):
+        problems.append(
+            Problem(
+                source.rel,
+                source.body_line + line,
+                "",
+                f"de tekst bevat {reason}. Dat is niet toegestaan: gebruik "
+                "gewone Markdown zonder scripts.",
             )
+        )
     return problems
 
 

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SITE_PARTS = ["mkdocs.yml", "content", "hooks", "overrides"]
 
 
-def run_mkdocs(root: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+def run_mkdocs(root: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of a repository; ``extra`` e.g. "--dirty"."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [
@@ -27,6 +28,7 @@ def run_mkdocs(root: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
             "mkdocs",
             "build",
             "--strict",
+            *extra,
             "-f",
             str(root / "mkdocs.yml"),
             "-d",

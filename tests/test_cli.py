@@ -101,3 +101,10 @@ def test_new_creates_a_valid_concept_and_never_overwrites(scratch_repo: Path) ->
     assert target.read_text(encoding="utf-8") == "mijn werk"
     bad = run_cli(scratch_repo, "new", "advies", "Mijn Advies")
     assert bad.returncode == 2 and "'mijn-advies'" in bad.stderr
+
+
+def test_a_file_outside_the_document_folders_is_checked_on_its_own(scratch_repo: Path) -> None:
+    write_doc(scratch_repo, "concepten/kladje.md", advies(date="2025-02-30"))
+    result = run_cli(scratch_repo, "check", "concepten/kladje.md")
+    assert result.returncode == 1
+    assert result.stdout.startswith("concepten/kladje.md:4: date: '2025-02-30' is geen")

@@ -48,26 +48,7 @@ def html_files(site: Path) -> dict[str, bytes]:
 
 
 def dirty_build(root: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "--dirty",
-            "-f",
-            str(root / "mkdocs.yml"),
-            "-d",
-            str(site),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=root,
-        timeout=300,
-    )
+    return run_mkdocs(root, site, "--dirty")
 
 
 def test_dirty_rebuild_after_an_edit_equals_a_cold_build(
@@ -161,8 +142,8 @@ def test_serve_shows_an_edit(scratch_repo: Path) -> None:
             assert server.poll() is None, server.stderr.read() if server.stderr else ""
             assert time.monotonic() < deadline
             time.sleep(0.2)
-        # Every rebuild runs with fresh hooks: the preview path must still be taken, i.e.
-        # only the edited page was written again for MkDocs to render.
+        # The preview path was taken: only the edited page was written again for MkDocs to
+        # render (the others keep their cache file, so MkDocs skips them).
         after = {p.name: p.stat().st_mtime_ns for p in cached.glob("*.md")}
         rewritten = sorted(name for name in after if after[name] != before[name])
         assert rewritten == ["advies-1.md"]
@@ -170,3 +151,43 @@ def test_serve_shows_an_edit(scratch_repo: Path) -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     shutil.rmtree(scratch_repo / ".cache", ignore_errors=True)
+
+
+def test_in_process_caches_give_the_same_site_as_a_fresh_run(scratch_repo: Path) -> None:
+    """What a preview session keeps between rebuilds (file cache, related ranking, cards)
+    never changes the output: after each kind of edit, compare with a fresh run."""
+    from kennisbank.generate import generate
+
+    corpus(scratch_repo)
+    folder = scratch_repo / "toolkits" / "tk" / "sjablonen"
+    folder.mkdir(parents=True)
+    (folder / "plan.docx").write_bytes(b"PK" * 10)
+    write_doc(
+        scratch_repo,
+        "toolkits/tk/index.md",
+        (
+            "---\ntype: toolkit\ntitle: Toolkit\ndate: 2025-01-10\nsummary: Samenvatting.\n"
+            "domains: [onderwijs]\nactors: [gemeente]\nversion: 1.0.0\nfiles:\n"
+            "  - path: sjablonen/plan.docx\n    title: Plan\ntags: [school]\n---\nTekst\n"
+        ),
+    )
+    cache: dict = {}
+
+    def same() -> None:
+        cached, fresh = generate(load(scratch_repo, cache)[0]), generate(load(scratch_repo)[0])
+        assert cached.pages == fresh.pages and cached.fragments == fresh.fragments
+        assert cached.texts == fresh.texts and cached.files == fresh.files
+
+    same()
+    edits = [
+        (scratch_repo / ADV / "advies-3.md", "Advies 3", "Advies drie"),  # a title
+        (scratch_repo / ADV / "advies-4.md", "Tekst 4", "Tekst vier"),  # a body
+        (scratch_repo / ADV / "advies-5.md", "tags: [school]", "tags: [werk]"),  # topics
+    ]
+    for path, old, new in edits:
+        time.sleep(0.02)
+        path.write_text(path.read_text().replace(old, new), encoding="utf-8")
+        same()
+    time.sleep(0.02)
+    (folder / "plan.docx").write_bytes(b"PK" * 500)  # an attachment in a subfolder
+    same()

@@ -103,6 +103,10 @@ def test_no_csp_violations(browser, strict_url: str, name: str) -> None:  # noqa
         ("body", "<img src=x onerror=alert(1)>"),
         ("body", "[klik](javascript:alert(1))"),
         ("body", "<script>alert(1)</script>"),
+        ("body", "<img src=x\nonerror=alert(1)>"),  # a tag over two lines
+        ("body", 'Alinea\n{: onclick="alert(1)" }'),  # attr_list
+        ("body", '<base href="https://elders.example/">'),
+        ("body", "Tekst <!--kb:0--> meer"),  # the placeholder of generated blocks
     ],
 )
 def test_executable_content_is_refused_by_the_build(
@@ -132,3 +136,23 @@ def test_only_executable_inline_scripts_are_hashed() -> None:
         '<script type="module">b()</script><SCRIPT type="text/javascript">c()</SCRIPT>'
     )
     assert publish.inline_scripts(html) == ["a()", "b()", "c()"]
+
+
+def test_scripts_inside_the_article_are_never_allowed(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text(
+        "<html><script>theme()</script><article class='md-content__inner'>"
+        "<script>content()</script></article></html>",
+        encoding="utf-8",
+    )
+    theme = base64.b64encode(hashlib.sha256(b"theme()").digest()).decode()
+    assert publish.inline_script_hashes(tmp_path) == [f"'sha256-{theme}'"]
+
+
+def test_titles_are_escaped_in_the_page(scratch_repo: Path, tmp_path: Path) -> None:
+    title = 'Kinderen <12 jaar & "ouders"'
+    write_doc(scratch_repo, "advisories/adviezen/een.md", advies(title=f"'{title}'"))
+    assert run_mkdocs(scratch_repo, tmp_path / "out").returncode == 0
+    page = (tmp_path / "out/adviezen/een/index.html").read_text(encoding="utf-8")
+    assert "<h1>Kinderen &lt;12 jaar &amp; &quot;ouders&quot;</h1>" in page
+    assert "<title>Kinderen &lt;12 jaar" in page
+    assert "<12 jaar" not in page

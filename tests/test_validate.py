@@ -191,3 +191,23 @@ def test_every_missing_key_is_reported(scratch_repo: Path) -> None:
     _, problems = load(scratch_repo)
     missing = sorted(p.field for p in problems if "ontbreekt" in p.message)
     assert missing == ["date", "domains", "reference", "summary", "title"]
+
+
+def test_vocabulary_labels_are_plain_text(scratch_repo: Path) -> None:
+    vocab = scratch_repo / "content/_data/vocabularies.yml"
+    vocab.write_text(
+        vocab.read_text().replace(
+            "  onderwijs: Onderwijs", '  onderwijs: "Onderwijs <img src=x onerror=alert(1)>"'
+        )
+    )
+    out = messages(scratch_repo)
+    assert any(
+        m.startswith("content/_data/vocabularies.yml:") and "gewone tekst" in m for m in out
+    ), out
+
+
+def test_csv_cells_never_start_a_formula() -> None:
+    from kennisbank.opendata import cell
+
+    assert cell("=SUM(A1)") == "'=SUM(A1)"
+    assert cell("@x") == "'@x" and cell("gewoon") == "gewoon" and cell(["a", "b"]) == "a; b"

@@ -426,15 +426,24 @@
     function showMore() {
       var page = results.slice(shown, shown + PAGE_SIZE);
       var mine = ticket;
-      return Promise.all(
-        page.map(function (r) {
+      // All fragments are requested at once; each result is shown, in order, as soon as it
+      // and those above it have arrived (the first result does not wait for the tenth).
+      var chain = Promise.resolve();
+      page
+        .map(function (r) {
           return r.data();
         })
-      ).then(function (items) {
-        if (mine !== ticket) return;
-        items.forEach(function (data) {
-          list.append(resultItem(data, "kb-search-result", "h3"));
+        .forEach(function (pending) {
+          chain = chain
+            .then(function () {
+              return pending;
+            })
+            .then(function (data) {
+              if (mine === ticket) list.append(resultItem(data, "kb-search-result", "h3"));
+            });
         });
+      return chain.then(function () {
+        if (mine !== ticket) return;
         shown += page.length;
         moreButton.hidden = shown >= results.length;
       });
@@ -508,7 +517,16 @@
       commit(!typingEntry);
       typingEntry = true;
       clearTimeout(timer);
-      timer = setTimeout(search, 80);
+      // Fetch the index chunks for the words so far while the debounce waits.
+      var term = queryText(state.q);
+      if (term) {
+        pagefind()
+          .then(function (pf) {
+            return pf.preload(term, { filters: pagefindFilters(state) });
+          })
+          .catch(function () {});
+      }
+      timer = setTimeout(search, 50);
     });
     input.addEventListener("focus", function () {
       if (!facetsBuilt) search();
