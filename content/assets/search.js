@@ -517,15 +517,6 @@
       commit(!typingEntry);
       typingEntry = true;
       clearTimeout(timer);
-      // Fetch the index chunks for the words so far while the debounce waits.
-      var term = queryText(state.q);
-      if (term) {
-        pagefind()
-          .then(function (pf) {
-            return pf.preload(term, { filters: pagefindFilters(state) });
-          })
-          .catch(function () {});
-      }
       timer = setTimeout(search, 50);
     });
     input.addEventListener("focus", function () {
