@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from markupsafe import Markup
 
@@ -118,6 +119,23 @@ def extract_html(text: str) -> tuple[str, list[str]]:
         out.append(PLACEHOLDER.format(len(fragments)))
         fragments.append("\n".join(block))
     return "\n".join(out), fragments
+
+
+RELATIVE_LINK = re.compile(r'<a href="(?![a-z][a-z0-9+.-]*:|#|/)([^"]*)"', re.I)
+
+
+def print_urls(html: str, page_url: str, site_url: str) -> str:
+    """Give every relative link its full URL as ``data-print-url``, which the print
+    stylesheet shows after the link text (a printed advice needs addresses, not
+    '../../adviezen/x/')."""
+    if not site_url:
+        return html
+    base = urljoin(site_url.rstrip("/") + "/", page_url)
+
+    def add(match: re.Match[str]) -> str:
+        return f'{match.group()} data-print-url="{urljoin(base, match.group(1))}"'
+
+    return RELATIVE_LINK.sub(add, html)
 
 
 def expand(html: str, fragments: list[str]) -> str:

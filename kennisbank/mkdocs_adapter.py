@@ -27,7 +27,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import publish
-from .generate import BLOCKS, PLACEHOLDER, expand, generate, page_url
+from .generate import BLOCKS, PLACEHOLDER, expand, generate, page_url, print_urls
 from .model import Corpus
 from .pipeline import InternalError, load, summary
 from .search import SearchIndexError, index_site
@@ -51,6 +51,7 @@ class KennisbankSite:
 
     def __init__(self) -> None:
         self.corpus: Corpus | None = None
+        self.site_url = ""
         self.fragments: dict[str, list[str]] = {}
         self.command = "build"
         self.dirty = False
@@ -83,6 +84,7 @@ class KennisbankSite:
                 "(details: kennisbank --debug check)."
             ) from err
         self.corpus = corpus
+        self.site_url = config.site_url or ""
         self.fragments = dict(output.fragments)
         try:
             pages = {**output.pages, **self.site_pages_with_blocks(files, corpus, config)}
@@ -170,7 +172,8 @@ class KennisbankSite:
     def on_page_content(self, html: str, page: Page, **_: Any) -> str:
         """Put the generated HTML blocks back into the converted page."""
         fragments = self.fragments.get(page.file.src_uri)
-        return expand(html, fragments) if fragments else html
+        html = expand(html, fragments) if fragments else html
+        return print_urls(html, page.url, self.site_url)
 
     def on_post_build(self, config: MkDocsConfig, **_: Any) -> None:
         """Index the finished site for search, then write the security headers, whose

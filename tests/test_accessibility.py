@@ -175,4 +175,9 @@ def test_print_stylesheet_hides_navigation(browser, site_url: str) -> None:
         ".map(s => getComputedStyle(document.querySelector(s)).display)"
     )
     assert hidden == ["none", "none", "none"]
+    # Site links print with their full address (site_url + path), not a relative one.
+    after = page.evaluate(
+        "getComputedStyle(document.querySelector('.kb-facts a[href*=domeinen]'), '::after').content"
+    )
+    assert after.startswith('" (https://') and "/domeinen/" in after, after
     page.close()

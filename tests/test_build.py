@@ -88,7 +88,7 @@ def test_toolkit_downloads_are_published(built_site: Path, corpus) -> None:
         for att in doc.attachments:
             copied = built_site / doc.url / att.name
             assert copied.read_bytes() == att.path.read_bytes()
-            assert f'href="{att.name}" download' in page
+            assert f'href="{att.name}" data-print-url=' in page and "download>" in page
         assert f"Versie {doc.meta['version']}" in page
 
 
