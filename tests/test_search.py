@@ -6,7 +6,6 @@ import contextlib
 import functools
 import http.server
 import json
-import os
 import re
 import shutil
 import threading
@@ -20,16 +19,6 @@ from conftest import ROOT, SITE_PARTS, _QuietHandler, run_mkdocs, write_doc
 
 from kennisbank.search import SearchIndexError, index_site
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 FACETS = ["soort", "domein", "doelgroep", "actor", "regio", "jaar", "adressaat"]
@@ -48,20 +37,6 @@ def serve(directory: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium ontbreekt op CI; 'make test' installeert het Debian-pakket.")
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

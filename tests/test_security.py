@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import advies, run_mkdocs, write_doc
-from test_accessibility import PAGES, browser  # noqa: F401  (shared fixture)
+from test_accessibility import PAGES
 
 from kennisbank import publish
 
@@ -74,7 +74,7 @@ def test_precompressed_copies_match(built_site: Path) -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_no_csp_violations(browser, strict_url: str, name: str) -> None:  # noqa: F811
+def test_no_csp_violations(browser, strict_url: str, name: str) -> None:
     page = browser.new_page()
     page.add_init_script(
         "window.__csp = []; document.addEventListener('securitypolicyviolation',"
