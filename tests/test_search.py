@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import json
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import ROOT, SITE_PARTS, _QuietHandler, run_mkdocs, write_doc
+from conftest import ROOT, SITE_PARTS, run_mkdocs, serve, write_doc
 
 from kennisbank.search import SearchIndexError, index_site
 
@@ -26,17 +22,6 @@ FACETS = ["soort", "domein", "doelgroep", "actor", "regio", "jaar", "adressaat"]
 EVERYTHING = "de"
 
 browser_test = pytest.mark.browser
-
-
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
 
 
 @pytest.fixture
