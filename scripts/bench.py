@@ -90,7 +90,8 @@ class Result:
     edit_preview: float | None = None
     timeout: float = 120.0
     load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
-    search: tuple[int, float] | None = None  # (bytes under /pagefind/, seconds)
+    # (bytes under /pagefind/, seconds after the last keystroke, seconds after the focus)
+    search: tuple[int, float, float] | None = None
     profile: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -292,9 +293,13 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def measure_first_search(site_dir: Path, query: str) -> tuple[int, float] | None:
-    """(bytes transferred under /pagefind/, seconds from typing to the first result) in a
-    fresh headless Chromium; None while the site has no Pagefind index."""
+def measure_first_search(site_dir: Path, query: str) -> tuple[int, float, float] | None:
+    """(bytes transferred under /pagefind/, seconds from the last keystroke to the first
+    result, seconds from focusing the empty box to the first result) in a fresh headless
+    Chromium; None while the site has no Pagefind index.
+
+    The query is typed at full speed right after the click, so Pagefind is still loading
+    (it starts on focus) while the keys go in: the worst case for a fast typist."""
     if not (site_dir / "pagefind").is_dir():
         return None
     from playwright.sync_api import sync_playwright
@@ -311,15 +316,16 @@ def measure_first_search(site_dir: Path, query: str) -> tuple[int, float] | None
             page.goto(f"{base}/zoeken/", wait_until="networkidle")
             field_ = page.locator("main input[type=search], article input[type=search]").first
             field_.click()
-            start = time.perf_counter()
+            focused = time.perf_counter()
             field_.type(query)
+            typed = time.perf_counter()
             page.wait_for_selector(".kb-search-result", timeout=30_000)
-            seconds = time.perf_counter() - start
+            shown = time.perf_counter()
             page.wait_for_load_state("networkidle")
             transferred = sum(len(r.body()) for r in responses if r.ok)
         finally:
             browser.close()
-    return transferred, seconds
+    return transferred, shown - typed, shown - focused
 
 
 # --- profile -------------------------------------------------------------------------------
@@ -471,11 +477,16 @@ def table(result: Result, base: Result | None) -> str:
     row("Edit → preview (`mkdocs serve`)", fmt_s(result.edit_preview, result.timeout), target, ok)
     if result.search is None:
         row("First search: transfer", NA_SEARCH, "≤ 200 KB")
-        row("First search: latency", NA_SEARCH, "≤ 300 ms")
+        row("First search: latency after the last keystroke", NA_SEARCH, "≤ 300 ms")
     else:
-        size, seconds = result.search
+        size, seconds, from_focus = result.search
         row("First search: transfer", f"{size / 1000:.0f} KB", "≤ 200 KB", size <= 200_000)
-        row("First search: latency", f"{seconds * 1000:.0f} ms", "≤ 300 ms", seconds <= 0.3)
+        row(
+            "First search: latency after the last keystroke",
+            f"{seconds * 1000:.0f} ms (after the click into the box: {from_focus * 1000:.0f} ms)",
+            "≤ 300 ms",
+            seconds <= 0.3,
+        )
     peak = max(cold.peak_mb, rebuild.peak_mb)
     own = max(cold.own_peak_mb, rebuild.own_peak_mb)
     value = f"{peak:.0f} MB (MkDocs process alone: {own:.0f} MB)"

@@ -457,51 +457,81 @@
       return text + (count ? "." : "");
     }
 
+    // Facet counts only cover filters whose chunks Pagefind has loaded, and loading them all
+    // (filters()) takes as long as the search itself. So the results are shown first, from a
+    // search that runs alongside filters(); the counts follow once every filter is loaded.
+    var totalsPromise = null;
+    function totals(pf) {
+      if (!totalsPromise) {
+        totalsPromise = pf.filters();
+        totalsPromise.catch(function () {
+          totalsPromise = null;
+        });
+      }
+      return totalsPromise;
+    }
+
+    function showResults(main) {
+      results = main.results;
+      shown = 0;
+      list.replaceChildren();
+      return showMore();
+    }
+
+    // Counts per value: with the other facets' choices and this facet's choices left out, so
+    // each value shows how many results choosing it (too) would give.
+    function counts(pf, term) {
+      var work = [pf.search(term, { filters: pagefindFilters(state) })];
+      FILTERS.forEach(function (name) {
+        if (state.filters[name].length) work.push(pf.search(term, { filters: pagefindFilters(state, name) }));
+      });
+      return Promise.all(work).then(function (done) {
+        var out = Object.assign({}, done[0].filters);
+        var at = 1;
+        FILTERS.forEach(function (name) {
+          if (state.filters[name].length) out[name] = done[at++].filters[name] || {};
+        });
+        return out;
+      });
+    }
+
     function search() {
       var mine = ++ticket;
       var term = queryText(state.q);
-      return Promise.all([pagefind(), labels()])
-        .then(function (loaded) {
-          // Filters first: a search only counts filter values once their chunks are loaded.
-          return loaded[0].filters().then(function (totals) {
-            return loaded.concat([totals]);
-          });
-        })
-        .then(function (loaded) {
-          var pf = loaded[0];
-          var work = [loaded[2]];
-          if (term || activeFilters(state)) {
-            work.push(pf.search(term, { filters: pagefindFilters(state) }));
-            FILTERS.forEach(function (name) {
-              if (state.filters[name].length)
-                work.push(pf.search(term, { filters: pagefindFilters(state, name) }));
+      var wanted = Boolean(term || activeFilters(state));
+      return pagefind()
+        .then(function (pf) {
+          var all = totals(pf);
+          var shownPromise = null;
+          var first = null;
+          if (wanted) {
+            first = pf.search(term, { filters: pagefindFilters(state) });
+            shownPromise = first.then(function (main) {
+              if (mine === ticket) return showResults(main);
             });
           }
-          return Promise.all(work).then(function (done) {
+          return Promise.all([all, labels(), first]).then(function (loaded) {
             if (mine !== ticket) return;
-            if (!facetsBuilt) buildFacets(done[0], loaded[1]);
-            var main = done[1];
-            if (!main) {
+            if (!facetsBuilt) buildFacets(loaded[0], loaded[1]);
+            if (!wanted) {
               // No word and no filter yet: every value with its total count.
               results = [];
               shown = 0;
               list.replaceChildren();
               moreButton.hidden = true;
-              showCounts(done[0]);
+              showCounts(loaded[0]);
               status.textContent = "Typ een zoekwoord of kies een filter.";
               return;
             }
-            var counts = Object.assign({}, main.filters);
-            var at = 2;
-            FILTERS.forEach(function (name) {
-              if (state.filters[name].length) counts[name] = done[at++].filters[name] || {};
-            });
-            showCounts(counts);
-            results = main.results;
-            shown = 0;
-            list.replaceChildren();
-            return showMore().then(function () {
-              if (mine === ticket) status.textContent = describe(results.length);
+            // The first search may have finished before every filter chunk was in: search
+            // again (the chunks are cached now; this takes milliseconds) for complete counts.
+            // The count of results is announced once results and facets agree.
+            return counts(pf, term).then(function (values) {
+              if (mine !== ticket) return;
+              showCounts(values);
+              return shownPromise.then(function () {
+                if (mine === ticket) status.textContent = describe(results.length);
+              });
             });
           });
         })
@@ -512,12 +542,16 @@
         });
     }
 
+    // The URL follows the typing once per pause, not per key: every history change makes
+    // Chromium fetch the favicon again, which competes with the index downloads.
     input.addEventListener("input", function () {
       state.q = input.value;
-      commit(!typingEntry);
-      typingEntry = true;
       clearTimeout(timer);
-      timer = setTimeout(search, 50);
+      timer = setTimeout(function () {
+        commit(!typingEntry);
+        typingEntry = true;
+        search();
+      }, 50);
     });
     input.addEventListener("focus", function () {
       if (!facetsBuilt) search();
