@@ -6,5 +6,7 @@ _site = KennisbankSite()
 
 on_startup = _site.on_startup
 on_files = _site.on_files
+on_serve = _site.on_serve
+on_env = _site.on_env
 on_page_content = _site.on_page_content
 on_post_build = _site.on_post_build

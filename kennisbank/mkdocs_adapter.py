@@ -21,8 +21,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -44,6 +46,26 @@ class _DirtyWarningFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "A 'dirty' build is being performed" not in record.getMessage()
+
+
+def _inotify_works(paths: list[str]) -> bool:
+    """Whether a kernel file watcher can watch these folders (Linux; needs free inotify
+    watches, one per folder)."""
+    try:
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        probe = Observer()
+        if "inotify" not in type(probe).__module__:
+            return False
+        for path in paths:
+            probe.schedule(FileSystemEventHandler(), path, recursive=True)
+        probe.start()
+        probe.stop()
+        probe.join(5)
+    except (OSError, ImportError, RuntimeError):
+        return False
+    return True
 
 
 class KennisbankSite:
@@ -168,6 +190,37 @@ class KennisbankSite:
             target.write_text(text, encoding="utf-8")
             stamp_file.write_text(stamp)
         return File.generated(config, path, abs_src_path=str(target))
+
+    def on_serve(
+        self, server: LiveReloadServer, config: MkDocsConfig, **_: Any
+    ) -> LiveReloadServer:
+        """Let the preview hear file changes from the kernel (inotify) instead of MkDocs'
+        polling every 0.5 s, which scanned every document each time and added 0.25 s on
+        average (up to 0.5 s) before a rebuild even started. Where inotify is unavailable
+        (or its limit is reached), MkDocs' polling stays."""
+        if not _inotify_works([*server._watched_paths, *config.watch]):
+            return server
+        from watchdog.observers import Observer
+
+        watched = dict(server._watched_paths)
+        for path in watched:
+            server.observer.unschedule(server._watch_refs.pop(path))
+        server._watched_paths.clear()
+        server.observer = Observer()  # type: ignore[assignment]  # MkDocs types it as polling
+        for path, times in watched.items():
+            for _time in range(times):
+                server.watch(path)
+        return server
+
+    def on_env(self, env: Environment, config: MkDocsConfig, **_: Any) -> Environment:
+        """Keep the theme's compiled templates between builds. MkDocs makes a new Jinja
+        environment for every build, also for every rebuild of a preview, and compiling
+        Material's templates took about 0.3 s each time. Jinja checks each entry against the
+        template's source, so an edited template is compiled again."""
+        folder = self.root(config) / CACHE_DIR / "jinja"
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        return env
 
     def on_page_content(self, html: str, page: Page, **_: Any) -> str:
         """Put the generated HTML blocks back into the converted page."""

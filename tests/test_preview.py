@@ -191,3 +191,37 @@ def test_in_process_caches_give_the_same_site_as_a_fresh_run(scratch_repo: Path)
     time.sleep(0.02)
     (folder / "plan.docx").write_bytes(b"PK" * 500)  # an attachment in a subfolder
     same()
+
+
+def test_preview_hears_changes_from_the_kernel(tmp_path: Path) -> None:
+    """`on_serve` swaps MkDocs' polling watcher (a scan every 0.5 s) for inotify, keeps the
+    paths MkDocs watches, and a change under them asks for a rebuild."""
+    from types import SimpleNamespace
+
+    from mkdocs.livereload import LiveReloadServer
+
+    from kennisbank.mkdocs_adapter import KennisbankSite
+
+    docs, extra = tmp_path / "content", tmp_path / "advisories"
+    docs.mkdir()
+    extra.mkdir()
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(docs))
+    assert type(server.observer).__name__ == "PollingObserver"
+    server = KennisbankSite().on_serve(server, config=SimpleNamespace(watch=[str(extra)]))
+    server.watch(str(extra))  # what MkDocs does with `watch:` after on_serve
+    assert type(server.observer).__name__ == "InotifyObserver"
+    assert set(server._watched_paths) == {str(docs), str(extra)}
+    server.observer.start()
+    try:
+        for folder in (docs, extra):
+            server._want_rebuild = False
+            (folder / "x.md").write_text("nieuw", encoding="utf-8")
+            deadline = time.monotonic() + 10
+            while not server._want_rebuild:
+                assert time.monotonic() < deadline, f"no rebuild asked after a change in {folder}"
+                time.sleep(0.01)
+    finally:
+        server.observer.stop()
+        server.observer.join(5)
+        server.server_close()
