@@ -3,8 +3,10 @@
 Moving to another engine means replacing this file (and ``hooks/``), nothing else.
 
 Events, in the order MkDocs calls them: ``on_startup`` (command and dirty flag),
-``on_files`` (validate, generate, add pages in memory), ``on_page_content`` (put generated
-HTML blocks back), ``on_post_build`` (search index, then security headers).
+``on_files`` (validate, generate, add pages in memory; start the search indexer),
+``on_page_content`` (put generated HTML blocks back), ``on_post_page`` (hand the finished
+page to the search indexer), ``on_post_build`` (write the search index, then security
+headers).
 
 Preview (``mkdocs serve --dirty``, what ``make serve`` runs) takes a fast path that gives
 the same pages: documents are re-read only when their file changed, generated pages are
@@ -32,7 +34,8 @@ from . import publish
 from .generate import BLOCKS, PLACEHOLDER, expand, generate, page_url, print_urls
 from .model import Corpus
 from .pipeline import InternalError, load, summary
-from .search import SearchIndexError, index_site
+from .search import OUTPUT as SEARCH_OUTPUT
+from .search import IndexFeeder, SearchIndexError, index_site
 from .validate import FileCache
 
 BLOCK_MARKER = re.compile(r"<!--\s*kennisbank:([a-z-]+)\s*-->")
@@ -78,6 +81,7 @@ class KennisbankSite:
         self.command = "build"
         self.dirty = False
         self.file_cache: FileCache = {}
+        self.feeder: IndexFeeder | None = None
         self.indexer: threading.Thread | None = None
         self.index_pending = False
         self.index_lock = threading.Lock()
@@ -107,6 +111,14 @@ class KennisbankSite:
             ) from err
         self.corpus = corpus
         self.site_url = config.site_url or ""
+        if self.command != "serve" and not self.dirty:
+            # Index pages as MkDocs renders them, on the second core (see on_post_page).
+            # Not in dirty builds: they render only the changed pages.
+            self.stop_feeder()
+            try:
+                self.feeder = IndexFeeder()
+            except SearchIndexError:
+                self.feeder = None  # on_post_build runs the CLI, which reports the problem
         self.fragments = dict(output.fragments)
         try:
             pages = {**output.pages, **self.site_pages_with_blocks(files, corpus, config)}
@@ -228,6 +240,19 @@ class KennisbankSite:
         html = expand(html, fragments) if fragments else html
         return print_urls(html, page.url, self.site_url)
 
+    def on_post_page(self, output: str, page: Page, **_: Any) -> str:
+        if self.feeder is not None:
+            self.feeder.add(page.file.dest_uri, output)
+        return output
+
+    def stop_feeder(self) -> None:
+        if self.feeder is not None:
+            self.feeder.close()
+            self.feeder = None
+
+    def on_build_error(self, **_: Any) -> None:
+        self.stop_feeder()
+
     def on_post_build(self, config: MkDocsConfig, **_: Any) -> None:
         """Index the finished site for search, then write the security headers, whose
         script hashes come from the finished HTML. A preview indexes in the background."""
@@ -241,11 +266,22 @@ class KennisbankSite:
                     )
                     self.indexer.start()
             return
+        feeder, self.feeder = self.feeder, None
+        if feeder is not None:
+            feeder.start_writing(site)  # Pagefind writes while the pages are compressed
+
+        def write_index() -> None:
+            if feeder is not None:
+                feeder.finish(site)
+            else:
+                index_site(site)
+
         try:
-            index_site(site)
+            publish.finish(site, index=write_index, index_dir=site / SEARCH_OUTPUT)
         except SearchIndexError as err:
+            if feeder is not None:
+                feeder.close()
             raise Abort(str(err)) from err
-        publish.finish(site)
 
     def _index_loop(self, site: Path) -> None:
         """Re-index until no rebuild happened meanwhile; a failure is only logged, since the

@@ -17,6 +17,7 @@ import http.server
 import os
 import re
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import ClassVar
@@ -156,28 +157,49 @@ def _compress(path: Path) -> bool:
     data = path.read_bytes()
     if len(data) < MIN_GZIP_BYTES:
         return False
-    packed = gzip.compress(data, compresslevel=9, mtime=0)  # mtime=0: reproducible
+    packed = gzip.compress(data, compresslevel=6, mtime=0)  # mtime=0: reproducible
     if len(packed) > 0.9 * len(data):
         return False
     path.with_name(path.name + ".gz").write_bytes(packed)
     return True
 
 
-def precompress(site_dir: Path) -> int:
-    """Write ``name.gz`` beside text files where gzip saves at least 10 %; return the count."""
-    paths = [p for p in site_dir.rglob("*") if p.is_file() and p.suffix in COMPRESSIBLE]
+def compressible(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and p.suffix in COMPRESSIBLE]
+
+
+def precompress(site_dir: Path, paths: list[Path] | None = None) -> int:
+    """Write ``name.gz`` beside text files (all of ``site_dir``, or ``paths``) where gzip
+    saves at least 10 %; return the count."""
+    if paths is None:
+        paths = compressible(site_dir)
     # zlib releases the GIL: threads use both cores.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         return sum(pool.map(_compress, paths))
 
 
-def finish(site_dir: Path, compress: bool = True) -> None:
-    """All publishing steps, in order; compression last so it covers the header files."""
+def finish(
+    site_dir: Path,
+    compress: bool = True,
+    index: Callable[[], None] | None = None,
+    index_dir: Path | None = None,
+) -> None:
+    """All publishing steps. ``index`` writes the search index into ``index_dir``: the
+    steps that do not depend on it (the CSP hashes of the HTML, compressing the pages) run
+    before it is called, so that an index being written by another process meanwhile
+    (``search.IndexFeeder``) costs no extra time."""
     values = headers(site_dir)
-    write_headers_file(site_dir, values)
-    write_nginx_snippet(site_dir, values)
     if compress:
-        precompress(site_dir)
+        precompress(
+            site_dir,
+            [p for p in compressible(site_dir) if index_dir is None or index_dir not in p.parents],
+        )
+    if index is not None:
+        index()
+    write_headers_file(site_dir, values)  # lists the index's hashed files too
+    write_nginx_snippet(site_dir, values)
+    if compress and index_dir is not None and index_dir.is_dir():
+        precompress(site_dir, compressible(index_dir))
 
 
 def read_headers_file(site_dir: Path) -> dict[str, str]:

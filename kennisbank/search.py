@@ -8,10 +8,16 @@ article of a page; see overrides/main.html), and hidden ``data-pagefind-filter``
 
 from __future__ import annotations
 
+import base64
 import json
+import os
+import queue
 import subprocess
 import sys
+import tempfile
+import threading
 from pathlib import Path
+from typing import Any
 
 OUTPUT = "pagefind"  # the index folder inside the site; search.js loads pagefind/pagefind.js
 
@@ -66,6 +72,12 @@ def index_site(site_dir: Path) -> None:
         raise SearchIndexError(
             f"{site_dir}: de zoekindex (Pagefind) kon niet gemaakt worden. {hint}\n{output}"
         )
+    check_index(site_dir)
+
+
+def check_index(site_dir: Path) -> None:
+    """Refuse an index without pages: a build must never publish a search that finds
+    nothing."""
     entry = site_dir / OUTPUT / "pagefind-entry.json"
     try:
         pages = sum(
@@ -78,3 +90,207 @@ def index_site(site_dir: Path) -> None:
             f"{site_dir}: Pagefind vond geen enkele pagina om te doorzoeken. Elke pagina met "
             "inhoud hoort data-pagefind-body te hebben (overrides/main.html)."
         )
+
+
+def page_url(html_path: str) -> str:
+    """The URL Pagefind's CLI gives a page file: ``adviezen/x/index.html`` -> ``/adviezen/x/``."""
+    path = "/" + html_path.lstrip("/")
+    return path.removesuffix("index.html")
+
+
+_STOP = object()
+
+
+class IndexFeeder:
+    """Pagefind's indexing service (``pagefind --service``), fed page by page while the
+    engine is still rendering, so indexing runs on the second core instead of after the
+    build: same indexer, same options and same output as :func:`index_site`.
+
+    The protocol is the one Pagefind's own Python wrapper speaks (each message is base64
+    JSON followed by a comma). The wrapper itself is not used: it reads one reply per
+    0.1 s, which makes a thousand pages take 100 s. Any failure is kept and reported by
+    :meth:`finish`; pages are queued (a bounded queue: memory stays flat when the indexer
+    is slower than the engine) and written to Pagefind by a background thread.
+    """
+
+    def __init__(self) -> None:
+        self.error: str | None = None
+        self.pages = 0
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=64)
+        self._replies: dict[int, dict[str, Any]] = {}
+        self._reply = threading.Condition()
+        self._next_id = 0
+        self._closing = False
+        self._writing = False
+        # Pagefind's own messages, shown when it fails; closed by finish() or close().
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
+        from pagefind.service import get_executable  # pagefind's own binary lookup
+
+        executable = get_executable()
+        if executable is None:
+            raise SearchIndexError(
+                "Pagefind ontbreekt: voer 'make setup' uit (installeert pagefind[extended])."
+            )
+        try:
+            self._proc = subprocess.Popen(
+                [str(executable), "--service"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+            )
+        except OSError as err:
+            raise SearchIndexError(f"Pagefind kon niet starten ({err}).") from err
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self._writer = threading.Thread(target=self._write, daemon=True)
+        self._writer.start()
+
+    def add(self, html_path: str, html: str) -> None:
+        """Queue one rendered page (path inside the site, e.g. ``adviezen/x/index.html``).
+        Pages without ``data-pagefind-body`` are skipped, as the CLI skips them."""
+        if "data-pagefind-body" in html and self.error is None:
+            self.pages += 1
+            self._queue.put((page_url(html_path), html))
+
+    def start_writing(self, site_dir: Path) -> None:
+        """Ask for the index in ``site_dir/pagefind`` once every queued page is in; returns
+        at once (Pagefind writes in its own process)."""
+        if not self._writing:
+            self._writing = True
+            self._queue.put((_STOP, str(site_dir / OUTPUT)))
+
+    def finish(self, site_dir: Path) -> None:
+        """Write the index to ``site_dir/pagefind``, wait for it and stop the service;
+        raises :class:`SearchIndexError` if anything went wrong on the way."""
+        self.start_writing(site_dir)
+        self._writer.join()
+        try:
+            if self.error is None:
+                self._closing = True
+                self._proc.stdin.close()  # type: ignore[union-attr]
+                self._proc.wait(timeout=600)
+        finally:
+            if self._proc.poll() is None:
+                self._proc.kill()
+                self._proc.wait()
+        self._stderr.seek(0)
+        detail = self._stderr.read().decode("utf-8", "replace").strip()[-2000:]
+        self._stderr.close()
+        if self.error is not None:
+            raise SearchIndexError(
+                f"{site_dir}: de zoekindex (Pagefind) kon niet gemaakt worden: {self.error}. "
+                f"Meld het aan het webteam.\n{detail}".rstrip()
+            )
+        check_index(site_dir)
+
+    def close(self) -> None:
+        """Stop the service without writing (the build failed)."""
+        self.error = self.error or "afgebroken"
+        self._closing = True
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        self._stderr.close()
+
+    # --- background threads ---------------------------------------------------------------
+
+    def _send(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send one request and wait for its reply (writer thread)."""
+        self._next_id += 1
+        message = {"message_id": self._next_id, "payload": payload}
+        stdin = self._proc.stdin
+        assert stdin is not None
+        stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+        stdin.flush()
+        return self._wait(self._next_id)
+
+    def _wait(self, message_id: int) -> dict[str, Any]:
+        with self._reply:
+            while message_id not in self._replies and self.error is None:
+                if not self._reply.wait(timeout=600):
+                    raise TimeoutError("Pagefind antwoordde niet binnen 10 minuten")
+            reply = self._replies.pop(message_id, None)
+        if reply is None:
+            raise RuntimeError(self.error or "geen antwoord van Pagefind")
+        if reply.get("type") == "Error":
+            raise RuntimeError(str(reply.get("message")))
+        return reply
+
+    def _write(self) -> None:
+        try:
+            created = self._send(
+                {
+                    "type": "NewIndex",
+                    "config": {
+                        "force_language": "nl",
+                        "exclude_selectors": [s.strip() for s in EXCLUDE.split(",")],
+                    },
+                }
+            )
+            index_id = created["index_id"]
+            pending: list[int] = []
+            while True:
+                url, html = self._queue.get()
+                if url is _STOP:
+                    # Every page must be in before the index is written.
+                    for message_id in pending:
+                        self._wait(message_id)
+                    self._send({"type": "WriteFiles", "index_id": index_id, "output_path": html})
+                    return
+                if self.error is not None:
+                    continue  # keep draining so that add() never blocks
+                # Pages are sent without waiting for each reply; replies are checked at the end.
+                self._next_id += 1
+                pending.append(self._next_id)
+                message = {
+                    "message_id": self._next_id,
+                    "payload": {
+                        "type": "AddFile",
+                        "index_id": index_id,
+                        "url": url,
+                        "file_path": None,
+                        "file_contents": html,
+                    },
+                }
+                stdin = self._proc.stdin
+                assert stdin is not None
+                stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+                stdin.flush()
+        except Exception as err:  # reported by finish(), in Dutch
+            self.error = self.error or f"{type(err).__name__}: {err}"
+            with self._reply:
+                self._reply.notify_all()
+            while True:  # drain, so that the engine never blocks on a full queue
+                url, _ = self._queue.get()
+                if url is _STOP:
+                    return
+
+    def _read(self) -> None:
+        stdout = self._proc.stdout
+        assert stdout is not None
+        buffer = b""
+        try:
+            while True:
+                chunk = os.read(stdout.fileno(), 1 << 16)
+                if not chunk:
+                    break
+                buffer += chunk
+                *messages, buffer = buffer.split(b",")
+                for raw in messages:
+                    reply = json.loads(base64.b64decode(raw))
+                    message_id = reply.get("message_id")
+                    payload = reply.get("payload", {})
+                    if message_id is None:
+                        self.error = self.error or str(payload.get("message", payload))
+                        continue
+                    with self._reply:
+                        self._replies[message_id] = payload
+                        self._reply.notify_all()
+        except Exception as err:  # reported by finish()
+            self.error = self.error or f"{type(err).__name__}: {err}"
+        # End of output: normal after finish() closed stdin, a crash otherwise; either way
+        # nobody may keep waiting for a reply.
+        if not self._closing:
+            self.error = self.error or "Pagefind stopte onverwacht"
+        with self._reply:
+            self._reply.notify_all()

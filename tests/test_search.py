@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -93,6 +97,48 @@ def test_build_writes_a_pagefind_index_of_articles_only(built_site: Path) -> Non
         "404.html",
     ):
         assert "data-pagefind-body" not in (built_site / unindexed).read_text(), unindexed
+
+
+def fragments(site: Path) -> dict[str, Any]:
+    """Every page Pagefind indexed: URL -> its fragment (text, filters, meta)."""
+    out = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(path.read_bytes())
+        data = json.loads(raw[raw.index(b"{") :])
+        out[data["url"]] = data
+    return out
+
+
+def test_the_index_fed_during_the_build_equals_the_cli_index(
+    built_site: Path, tmp_path: Path
+) -> None:
+    """`mkdocs build` hands each page to Pagefind's service while rendering; Pagefind's CLI
+    over the finished site must give exactly the same pages, texts, filters and meta."""
+    copy = tmp_path / "site"
+    shutil.copytree(built_site, copy)
+    shutil.rmtree(copy / "pagefind")
+    index_site(copy)
+    fed, cli = fragments(built_site), fragments(copy)
+    assert len(fed) > 20
+    assert fed == cli
+
+
+def test_a_failing_indexer_stops_the_build_in_dutch(scratch_repo: Path, tmp_path: Path) -> None:
+    """Pagefind that dies (here: a binary that exits at once) fails the build with a Dutch
+    message and no traceback."""
+    site = tmp_path / "site"
+    env = {**os.environ, "PAGEFIND_BINARY_PATH": "/bin/false", "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=scratch_repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert "de zoekindex (Pagefind) kon niet gemaakt worden" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
 
 
 def test_indexing_a_folder_without_pages_fails_in_dutch(tmp_path: Path) -> None:
