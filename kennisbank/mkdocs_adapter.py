@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
+import os
 import re
 import threading
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from . import publish
@@ -71,6 +75,101 @@ def _inotify_works(paths: list[str]) -> bool:
     return True
 
 
+# A rendered page from the helper process: (HTML, table of contents, title found in the
+# text, anchor ids in the page, links to anchors in other pages by their source path).
+Rendered = tuple[str, Any, str | None, set[str], dict[str, dict[str, str]]]
+
+
+class _Warnings(logging.Handler):
+    """Collects what the helper process logs, to be logged again by the main process (where
+    ``--strict`` counts warnings)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _render_in_helper(
+    send: Connection, config: MkDocsConfig, files: Files, uris: list[str]
+) -> None:
+    """Body of the helper process (a fork: it has the build's config and files): convert
+    these pages' Markdown exactly as MkDocs would (``Page.render``), send the results."""
+    warnings = _Warnings()
+    mkdocs_log = logging.getLogger("mkdocs")
+    for handler in list(mkdocs_log.handlers):
+        mkdocs_log.removeHandler(handler)
+    mkdocs_log.addHandler(warnings)
+    mkdocs_log.propagate = False
+    out: dict[str, Rendered] = {}
+    try:
+        for uri in uris:
+            file = files.get_file_from_path(uri)
+            assert file is not None
+            page = file.page or Page(None, file, config)
+            page.read_source(config)
+            page.render(config, files)
+            links = {
+                target.src_uri: dict(anchors)
+                for target, anchors in (page.links_to_anchors or {}).items()
+            }
+            out[uri] = (
+                page.content or "",
+                page.toc,
+                page._title_from_render,
+                set(page.present_anchor_ids or ()),
+                links,
+            )
+        send.send((out, warnings.records))
+    except BaseException as err:  # the main process then renders these pages itself
+        send.send((None, [("mkdocs", logging.DEBUG, f"Kennisbank-hulpproces: {err!r}")]))
+    finally:
+        send.close()
+
+
+class RenderHelper:
+    """Uses the second core for Markdown: a forked process converts a share of the
+    document pages while MkDocs converts the rest, then MkDocs takes the helper's HTML
+    instead of converting those pages itself (``on_page_markdown`` hands it an empty text,
+    ``on_page_content`` puts the helper's HTML in). Pages, tables of contents, anchors and
+    warnings are the same as MkDocs' own (tested). If the helper fails, MkDocs converts
+    its pages as usual."""
+
+    def __init__(self, config: MkDocsConfig, files: Files, uris: list[str]) -> None:
+        self.uris = set(uris)
+        self._results: dict[str, Rendered] | None = None
+        self._done = False
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_render_in_helper, args=(send, config, files, uris), daemon=True
+        )
+        self._process.start()
+        send.close()
+
+    def results(self) -> dict[str, Rendered] | None:
+        """The helper's pages (waits for them the first time); None if it failed."""
+        if not self._done:
+            self._done = True
+            try:
+                results, records = self._receive.recv()
+            except (EOFError, OSError):
+                results, records = None, []
+            self._process.join()
+            self._receive.close()
+            for name, level, message in records:
+                logging.getLogger(name).log(level, message)
+            self._results = results
+        return self._results
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+
+
 class KennisbankSite:
     """State for one MkDocs process: the corpus of the current build and the caches."""
 
@@ -82,6 +181,8 @@ class KennisbankSite:
         self.dirty = False
         self.file_cache: FileCache = {}
         self.feeder: IndexFeeder | None = None
+        self.helper: RenderHelper | None = None
+        self.document_pages: list[str] = []
         self.indexer: threading.Thread | None = None
         self.index_pending = False
         self.index_lock = threading.Lock()
@@ -111,14 +212,7 @@ class KennisbankSite:
             ) from err
         self.corpus = corpus
         self.site_url = config.site_url or ""
-        if self.command != "serve" and not self.dirty:
-            # Index pages as MkDocs renders them, on the second core (see on_post_page).
-            # Not in dirty builds: they render only the changed pages.
-            self.stop_feeder()
-            try:
-                self.feeder = IndexFeeder()
-            except SearchIndexError:
-                self.feeder = None  # on_post_build runs the CLI, which reports the problem
+        self.document_pages = [doc.page_path for doc in corpus.published()]
         self.fragments = dict(output.fragments)
         try:
             pages = {**output.pages, **self.site_pages_with_blocks(files, corpus, config)}
@@ -224,7 +318,7 @@ class KennisbankSite:
                 server.watch(path)
         return server
 
-    def on_env(self, env: Environment, config: MkDocsConfig, **_: Any) -> Environment:
+    def cache_templates(self, env: Environment, config: MkDocsConfig) -> Environment:
         """Keep the theme's compiled templates between builds. MkDocs makes a new Jinja
         environment for every build, also for every rebuild of a preview, and compiling
         Material's templates took about 0.3 s each time. Jinja checks each entry against the
@@ -234,11 +328,68 @@ class KennisbankSite:
         env.bytecode_cache = FileSystemBytecodeCache(str(folder))
         return env
 
-    def on_page_content(self, html: str, page: Page, **_: Any) -> str:
-        """Put the generated HTML blocks back into the converted page."""
+    def on_page_content(self, html: str, page: Page, files: Files, **_: Any) -> str:
+        """Put the helper's HTML in (see RenderHelper), then the generated HTML blocks back
+        into the converted page."""
+        helper = self.helper
+        if helper is not None and page.file.src_uri in helper.uris:
+            rendered = (helper.results() or {}).get(page.file.src_uri)
+            if rendered is not None:
+                html, page.toc, page._title_from_render, page.present_anchor_ids, links = rendered
+                page.links_to_anchors = {
+                    target: anchors
+                    for uri, anchors in links.items()
+                    if (target := files.get_file_from_path(uri)) is not None
+                }
         fragments = self.fragments.get(page.file.src_uri)
         html = expand(html, fragments) if fragments else html
         return print_urls(html, page.url, self.site_url)
+
+    def full_build(self) -> bool:
+        """A cold `mkdocs build` (not a preview, not --dirty): the one that renders every
+        page, where the second core can help. ``KENNISBANK_ONE_CORE=1`` turns the helper
+        process and the indexer that runs alongside off (Pagefind then runs afterwards)."""
+        return (
+            self.command != "serve"
+            and not self.dirty
+            and os.environ.get("KENNISBANK_ONE_CORE", "") in ("", "0")
+        )
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """Before MkDocs converts the pages: give the second half of the document pages to
+        a helper process (MkDocs goes through pages in order, so both start at once)."""
+        self.stop_helper()
+        if self.full_build() and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
+            share = self.document_pages[len(self.document_pages) // 2 :]
+            if share:
+                self.helper = RenderHelper(config, files, share)
+        return nav
+
+    def on_page_markdown(self, markdown: str, page: Page, **_: Any) -> str:
+        helper = self.helper
+        if helper is not None and page.file.src_uri in helper.uris:
+            results = helper.results()
+            if results is not None and page.file.src_uri in results:
+                return ""  # converted by the helper; put in by on_page_content
+        return markdown
+
+    def on_env(self, env: Environment, config: MkDocsConfig, **_: Any) -> Environment:
+        """After the Markdown, before the templates: start the search indexer, which reads
+        the pages as MkDocs writes them (on_post_page), on the second core. Started here,
+        after the helper process is gone, so that no process inherits its pipes."""
+        self.stop_helper()
+        self.stop_feeder()
+        if self.full_build():
+            try:
+                self.feeder = IndexFeeder()
+            except SearchIndexError:
+                self.feeder = None  # on_post_build runs the CLI, which reports the problem
+        return self.cache_templates(env, config)
+
+    def stop_helper(self) -> None:
+        if self.helper is not None:
+            self.helper.close()
+            self.helper = None
 
     def on_post_page(self, output: str, page: Page, **_: Any) -> str:
         if self.feeder is not None:
@@ -251,6 +402,7 @@ class KennisbankSite:
             self.feeder = None
 
     def on_build_error(self, **_: Any) -> None:
+        self.stop_helper()
         self.stop_feeder()
 
     def on_post_build(self, config: MkDocsConfig, **_: Any) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import html as html_module
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
@@ -211,3 +214,59 @@ def test_extract_html_keeps_markdown_and_protects_the_body() -> None:
     assert fragments == ["<div>\n<p>a</p>\n</div>", "<ul><li>x</li></ul>"]
     assert markdown == f"# Kop\n\n<!--kb:0-->\n\n{BODY}\n\n## Verder\n\n<!--kb:1-->"
     assert expand(markdown, fragments) == text
+
+
+def test_helper_process_warnings_still_fail_a_strict_build(
+    scratch_repo: Path, tmp_path: Path
+) -> None:
+    """A cold build converts half of the documents in a helper process (second core). What
+    MkDocs reports while converting them, a link to a missing page or anchor, must still
+    reach the main process and fail `--strict`: every document has its own broken links."""
+    names = [f"doc{n}" for n in range(6)]
+    for n, name in enumerate(names):
+        write_doc(
+            scratch_repo,
+            f"advisories/adviezen/{name}.md",
+            advies(
+                ref=f"ADV-2025-{n + 1:02d}",
+                date=f"2025-01-{n + 10}",
+                body=f"[pagina](/ontbreekt-{name}.md) en [anker]({names[0]}.md#geen-{name})",
+            ),
+        )
+    result = run_mkdocs(scratch_repo, tmp_path / "out")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    for name in names:
+        assert f"ontbreekt-{name}.md" in output, name
+        if name != names[0]:
+            assert f"geen-{name}" in output, name
+
+
+def test_helper_process_gives_the_same_site(built_site: Path, tmp_path: Path) -> None:
+    """The same repository built on one core (no helper process, Pagefind after the build)
+    gives byte-identical pages, feeds and exports."""
+    single = tmp_path / "single"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(single)],
+        cwd=ROOT,
+        env={**os.environ, "KENNISBANK_ONE_CORE": "1", "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    def outputs(site: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(site).as_posix(): p.read_bytes()
+            for p in site.rglob("*")
+            if p.is_file()
+            and "pagefind" not in p.parts
+            and p.name != "_headers"
+            and not p.name.endswith(".gz")
+        }
+
+    parallel, one = outputs(built_site), outputs(single)
+    assert len(parallel) > 100
+    assert parallel.keys() == one.keys()
+    assert [path for path in parallel if parallel[path] != one[path]] == []
