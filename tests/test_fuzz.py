@@ -148,3 +148,57 @@ def test_random_front_matter(
     dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
     raw = f"---\n{dumped}---\n{body}".encode("utf-8", "surrogatepass")
     validate(root, where, raw, checker)
+
+
+# Pieces of what unsafe_lines looks for, split over lines, entities and attribute lists.
+HTMLISH = st.lists(
+    st.sampled_from(
+        [
+            "<a",
+            "<a ",
+            " onclick=",
+            "on",
+            "click",
+            "=",
+            ">",
+            "{:",
+            "}",
+            "\n",
+            "\t",
+            " ",
+            "java",
+            "script",
+            ":",
+            "&#115;",
+            "&#x3a;",
+            "<scr",
+            "ipt",
+            "<!--",
+            " kb:",
+            "data",
+            "text/html",
+            "<base",
+            "<if",
+            "rame",
+            "tekst",
+            "/",
+            "é",
+        ]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(body=HTMLISH)
+def test_a_clean_body_has_no_unsafe_line(body: str) -> None:
+    """unsafe_lines checks the whole body first and skips the per-line pass when that is
+    clean. That shortcut is only right if nothing a line or a multi-line tag could show is
+    missed by the whole: compare with every line on its own."""
+    from kennisbank.safety import PLACEHOLDER_LIKE, TAG, unsafe_lines, unsafe_reason
+
+    if unsafe_lines(body):
+        return
+    for line in body.split("\n"):
+        assert unsafe_reason(line) is None and not PLACEHOLDER_LIKE.search(line), line
+    for tag in TAG.finditer(body):
+        assert unsafe_reason(tag.group()) is None, tag.group()
