@@ -183,6 +183,7 @@ class KennisbankSite:
         self.feeder: IndexFeeder | None = None
         self.helper: RenderHelper | None = None
         self.document_pages: list[str] = []
+        self.outputs: dict[str, str] = {}  # a preview's last build: output path -> source
         self.indexer: threading.Thread | None = None
         self.index_pending = False
         self.index_lock = threading.Lock()
@@ -243,7 +244,30 @@ class KennisbankSite:
             files.append(File.generated(config, path, content=text))
         for path, src in output.files.items():
             files.append(File.generated(config, path, abs_src_path=str(src)))
+        if self.command == "serve":
+            self.remove_stale_outputs(config, files, root)
         return files
+
+    def remove_stale_outputs(self, config: MkDocsConfig, files: Files, root: Path) -> None:
+        """A preview builds into the same folder again and again (--dirty), so a page whose
+        document was deleted or renamed would stay reachable at its old URL. Delete what the
+        previous build wrote and this one will not (pages, downloads, feeds), and its cache
+        file."""
+        current = {file.dest_uri: file.src_uri for file in files}
+        site = Path(config.site_dir)
+        for dest in sorted(set(self.outputs) - set(current)):
+            for target, top in (
+                (site / dest, site),
+                (root / CACHE_DIR / "pages" / self.outputs[dest], root / CACHE_DIR / "pages"),
+            ):
+                for stale in (target, target.with_name(target.name + ".sha256")):
+                    if stale.is_file():
+                        stale.unlink()
+                folder = target.parent
+                while folder != top and folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
+                    folder = folder.parent
+        self.outputs = current
 
     def site_pages_with_blocks(
         self, files: Files, corpus: Corpus, config: MkDocsConfig

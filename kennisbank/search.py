@@ -108,7 +108,8 @@ class IndexFeeder:
 
     The protocol is the one Pagefind's own Python wrapper speaks (each message is base64
     JSON followed by a comma). The wrapper itself is not used: it reads one reply per
-    0.1 s, which makes a thousand pages take 100 s. Any failure is kept and reported by
+    0.1 s, which makes a thousand pages take 100 s, and its write step (WriteFiles) can
+    end with files still unwritten (see ``_write``). Any failure is kept and reported by
     :meth:`finish`; pages are queued (a bounded queue: memory stays flat when the indexer
     is slower than the engine) and written to Pagefind by a background thread.
     """
@@ -154,7 +155,7 @@ class IndexFeeder:
 
     def start_writing(self, site_dir: Path) -> None:
         """Ask for the index in ``site_dir/pagefind`` once every queued page is in; returns
-        at once (Pagefind writes in its own process)."""
+        at once (Pagefind builds it in its own process, a thread here writes it)."""
         if not self._writing:
             self._writing = True
             self._queue.put((_STOP, str(site_dir / OUTPUT)))
@@ -232,10 +233,14 @@ class IndexFeeder:
             while True:
                 url, html = self._queue.get()
                 if url is _STOP:
-                    # Every page must be in before the index is written.
+                    # Every page must be in before the index is built.
                     for message_id in pending:
                         self._wait(message_id)
-                    self._send({"type": "WriteFiles", "index_id": index_id, "output_path": html})
+                    # The files come back over the pipe and are written here: Pagefind's own
+                    # WriteFiles answers before its last writes reach the disk, and it exits
+                    # as soon as its input closes, which left an empty pagefind-entry.json.
+                    reply = self._send({"type": "GetFiles", "index_id": index_id})
+                    self._write_files(Path(html), reply["files"])
                     return
                 if self.error is not None:
                     continue  # keep draining so that add() never blocks
@@ -265,27 +270,38 @@ class IndexFeeder:
                 if url is _STOP:
                     return
 
+    def _receive(self, raw: bytes) -> None:
+        reply = json.loads(base64.b64decode(raw))
+        message_id = reply.get("message_id")
+        payload = reply.get("payload", {})
+        if message_id is None:
+            self.error = self.error or str(payload.get("message", payload))
+            return
+        with self._reply:
+            self._replies[message_id] = payload
+            self._reply.notify_all()
+
+    @staticmethod
+    def _write_files(folder: Path, files: list[dict[str, str]]) -> None:
+        for file in files:
+            target = folder / file["path"]
+            if folder.resolve() not in target.resolve().parents:
+                raise RuntimeError(f"onverwacht bestand {file['path']!r}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(base64.b64decode(file["content"]))
+
     def _read(self) -> None:
         stdout = self._proc.stdout
         assert stdout is not None
-        buffer = b""
+        parts: list[bytes] = []  # the message being received (the index arrives as one)
         try:
-            while True:
-                chunk = os.read(stdout.fileno(), 1 << 16)
-                if not chunk:
-                    break
-                buffer += chunk
-                *messages, buffer = buffer.split(b",")
-                for raw in messages:
-                    reply = json.loads(base64.b64decode(raw))
-                    message_id = reply.get("message_id")
-                    payload = reply.get("payload", {})
-                    if message_id is None:
-                        self.error = self.error or str(payload.get("message", payload))
-                        continue
-                    with self._reply:
-                        self._replies[message_id] = payload
-                        self._reply.notify_all()
+            while chunk := os.read(stdout.fileno(), 1 << 16):
+                while (end := chunk.find(b",")) >= 0:
+                    parts.append(chunk[:end])
+                    chunk = chunk[end + 1 :]
+                    self._receive(b"".join(parts))
+                    parts = []
+                parts.append(chunk)
         except Exception as err:  # reported by finish()
             self.error = self.error or f"{type(err).__name__}: {err}"
         # End of output: normal after finish() closed stdin, a crash otherwise; either way

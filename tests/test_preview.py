@@ -147,6 +147,17 @@ def test_serve_shows_an_edit(scratch_repo: Path) -> None:
         after = {p.name: p.stat().st_mtime_ns for p in cached.glob("*.md")}
         rewritten = sorted(name for name in after if after[name] != before[name])
         assert rewritten == ["advies-1.md"]
+        # A deleted document disappears from the preview: its page answers 404, and its
+        # cache file is gone (the preview builds into the same folder every time).
+        gone = f"http://127.0.0.1:{port}/adviezen/advies-5/"
+        assert "Tekst 5" in fetch(gone)
+        (scratch_repo / ADV / "advies-5.md").unlink()
+        while fetch(gone) != "":
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert not (cached / "advies-5.md").exists()
+        assert "advies-5" not in fetch(f"http://127.0.0.1:{port}/adviezen/")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
