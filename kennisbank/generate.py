@@ -262,6 +262,8 @@ def card(corpus: Corpus, doc: Document, from_url: str, heading: int = 2) -> Mark
             ],
             "example": bool(doc.meta.get("example")),
             "archived": doc.status == "gearchiveerd",
+            # Title and summary are in the document's language; None for Dutch.
+            "lang": None if doc.meta.get("language", "nl") == "nl" else doc.meta["language"],
         }
         _cards[key] = Markup(macro("_card.html.j2", "card_item")(data, heading))
     return _cards[key]

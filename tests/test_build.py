@@ -270,3 +270,36 @@ def test_helper_process_gives_the_same_site(built_site: Path, tmp_path: Path) ->
     assert len(parallel) > 100
     assert parallel.keys() == one.keys()
     assert [path for path in parallel if parallel[path] != one[path]] == []
+
+
+def test_a_french_document_carries_its_language(scratch_repo: Path, tmp_path: Path) -> None:
+    """WCAG 3.1.2: the words of a document in French are marked lang="fr" (title, summary,
+    text, and its card in listings); the Dutch labels around them are not, and a Dutch
+    document gets no lang attributes at all."""
+    write_doc(
+        scratch_repo,
+        "advisories/adviezen/frans.md",
+        advies(
+            title="Avis sur l'accueil",
+            extra="language: fr\n",
+            body="## Contexte\n\nLe texte de l'avis.",
+        ),
+    )
+    write_doc(scratch_repo, "advisories/adviezen/nederlands.md", advies(ref="ADV-2025-02"))
+    site = tmp_path / "out"
+    result = run_mkdocs(scratch_repo, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = html(site, "adviezen/frans")
+    assert page.count("<h1") == 1
+    assert '<h1 lang="fr">Avis sur l&#39;accueil</h1>' in page
+    assert re.search(r'<p class="kb-summary" lang="fr">Samenvatting', page)
+    body = re.search(r'<div class="kb-doc-body" lang="fr">(.*?)</div>', page, re.S)
+    assert body and "Le texte de l" in body.group(1)
+    assert 'id="contexte"' in body.group(1)  # still converted as Markdown
+    assert '<span class="kb-kind">' in page and 'lang="fr">Advies' not in page
+    listing = html(site, "adviezen")
+    assert re.search(r'<a href="\.\./adviezen/frans/"[^>]* lang="fr">Avis', listing)
+    assert re.search(r'<p class="kb-card__summary" lang="fr">', listing)
+    dutch = html(site, "adviezen/nederlands")
+    assert '<p class="kb-summary">' in dutch and "kb-doc-body" not in dutch
+    assert "<h1>Een advies</h1>" in dutch  # the theme's own title
