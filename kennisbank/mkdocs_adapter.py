@@ -357,7 +357,8 @@ class KennisbankSite:
         into the converted page."""
         helper = self.helper
         if helper is not None and page.file.src_uri in helper.uris:
-            rendered = (helper.results() or {}).get(page.file.src_uri)
+            # Popped: the helper's HTML is not kept beside the page's final HTML.
+            rendered = (helper.results() or {}).pop(page.file.src_uri, None)
             if rendered is not None:
                 html, page.toc, page._title_from_render, page.present_anchor_ids, links = rendered
                 page.links_to_anchors = {
