@@ -45,6 +45,16 @@ def _key(path: Path) -> str:
     return os.path.normpath(os.path.abspath(path))
 
 
+def relative(path: str, base: str) -> str:
+    """``posixpath.relpath`` for two normalised site paths (no '.', '..' or '//'), by
+    string arithmetic: relpath normalises both and was half of the link rewriting."""
+    parts, here = path.split("/"), base.split("/") if base else []
+    common = 0
+    while common < min(len(parts) - 1, len(here)) and parts[common] == here[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + parts[common:])
+
+
 def enrich(corpus: Corpus, failed: set[str] = frozenset()) -> list[Problem]:  # type: ignore[assignment]
     """Rewrite body links, fill ``corpus.bodies``, ``related`` and ``backlinks``."""
     mapping, concepts = site_paths(corpus)
@@ -91,7 +101,7 @@ def rewrite_links(
         if key in mapping:
             site_path = mapping[key]
             targets.append(site_path)
-            return posixpath.relpath(site_path, base) + hash_ + fragment
+            return relative(site_path, base) + hash_ + fragment
         if key in concepts and key in failed_keys:
             return target
         if key in concepts:
@@ -112,10 +122,13 @@ def rewrite_links(
         problems.append(Problem(doc.source.rel, line_no, "", message))
         return target
 
-    for offset, line in enumerate(doc.source.body.split("\n")):
+    body = doc.source.body
+    if "](" not in body and "]:" not in body:  # no link at all (LINK and REF_DEF need these)
+        return body, targets, problems
+    for offset, line in enumerate(body.split("\n")):
         if FENCE.match(line):
             in_fence = not in_fence
-        if in_fence:
+        if in_fence or ("](" not in line and "]:" not in line):
             out.append(line)
             continue
         line_no = doc.source.body_line + offset

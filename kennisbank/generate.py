@@ -177,18 +177,63 @@ def build_indexes(corpus: Corpus) -> Indexes:
     return indexes
 
 
-def generate(corpus: Corpus, site_url: str = "") -> Output:
-    """Every generated page, feed, export and download of the site."""
+# A preview's document pages from its previous rebuild: id -> (inputs, Markdown, fragments).
+# The inputs are the objects the page is made of; validate.load_corpus keeps a Document
+# object for as long as its file (and the vocabularies) did not change, so "the same
+# objects" means "the same page".
+PageCache = dict[str, tuple[tuple[Any, ...], str, list[str] | None]]
+
+
+def _same(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
+    """Inputs compared by identity (documents, tuples of documents) or equality (text)."""
+    return len(old) == len(new) and all(
+        a is b
+        or (isinstance(a, str) and a == b)
+        or (
+            isinstance(a, tuple)
+            and isinstance(b, tuple)
+            and len(a) == len(b)
+            and all(x is y for x, y in zip(a, b, strict=True))
+        )
+        for a, b in zip(old, new, strict=True)
+    )
+
+
+def generate(corpus: Corpus, site_url: str = "", cache: PageCache | None = None) -> Output:
+    """Every generated page, feed, export and download of the site. With ``cache`` (a
+    preview), a document page whose inputs did not change is taken from the last run."""
     out = Output()
     indexes = build_indexes(corpus)
     for doc in corpus.published():
         try:
             body = corpus.bodies.get(doc.id, doc.source.body)
-            out.add_page(doc.page_path, document_page(corpus, doc), body=body)
+            inputs = (
+                doc,
+                body,
+                tuple(corpus.related.get(doc.id, ())),
+                tuple(corpus.suggested.get(doc.id, ())),
+                tuple(corpus.backlinks.get(doc.id, ())),
+            )
+            hit = cache.get(doc.id) if cache is not None else None
+            if hit is not None and _same(hit[0], inputs):
+                out.pages[doc.page_path] = hit[1]
+                if hit[2]:
+                    out.fragments[doc.page_path] = hit[2]
+            else:
+                out.add_page(doc.page_path, document_page(corpus, doc), body=body)
+                if cache is not None:
+                    cache[doc.id] = (
+                        inputs,
+                        out.pages[doc.page_path],
+                        out.fragments.get(doc.page_path),
+                    )
         except Exception as err:  # a template bug: still name the document being rendered
             raise InternalError(doc.source.rel) from err
         for att in doc.attachments:
             out.files[f"{doc.section}/{doc.id}/{att.name}"] = att.path
+    if cache is not None:  # forget documents that were deleted or unpublished
+        for gone in set(cache) - {doc.id for doc in corpus.published()}:
+            del cache[gone]
     overviews: dict[str, str] = {}
     for kind, docs in indexes.by_kind.items():
         overviews.update(listing_pages(corpus, indexes, kind, docs))
@@ -233,40 +278,45 @@ def theme_url(vocabulary: str, slug: str) -> str:
     return f"{THEMES[vocabulary][0]}/{slug}/"
 
 
-_cards: dict[tuple[int, str, int, int], Markup] = {}
-_cards_owner: list[Corpus] = []
+# Rendered cards: (document id, depth, heading) -> (document, its theme labels, HTML).
+# Kept across runs (a preview rebuilds every few seconds): an entry is used only for the
+# same Document object (validate.load_corpus makes a new one whenever the file changes)
+# with the same labels (the vocabularies may have changed).
+_cards: dict[tuple[str, int, int], tuple[Document, tuple[str, ...], Markup]] = {}
 
 
 def card(corpus: Corpus, doc: Document, from_url: str, heading: int = 2) -> Markup:
     """A document as listings show it, as HTML. Links go up to the site root and down again,
     so a card is the same on every page at the same depth and is rendered once per depth
     (cards were a quarter of the generate step)."""
-    if _cards_owner and _cards_owner[0] is not corpus:  # cards of an earlier corpus
-        _cards.clear()
-    _cards_owner[:] = [corpus]
     depth = from_url.count("/")
-    key = (id(corpus), doc.id, depth, heading)
-    if key not in _cards:
-        up = "../" * depth
-        data = {
-            "title": doc.title,
-            "url": up + doc.url,
-            "kind": doc.kind,
-            "kind_label": doc.kind_label,
-            "date": doc.date,
-            "date_text": dutch_date(doc.date),
-            "summary": doc.summary,
-            "labels": [
-                {"text": corpus.label("domains", slug), "url": up + theme_url("domains", slug)}
-                for slug in doc.meta.get("domains", [])
-            ],
-            "example": bool(doc.meta.get("example")),
-            "archived": doc.status == "gearchiveerd",
-            # Title and summary are in the document's language; None for Dutch.
-            "lang": None if doc.meta.get("language", "nl") == "nl" else doc.meta["language"],
-        }
-        _cards[key] = Markup(macro("_card.html.j2", "card_item")(data, heading))
-    return _cards[key]
+    key = (doc.id, depth, heading)
+    domains = doc.meta.get("domains", [])
+    labels = tuple(corpus.label("domains", slug) for slug in domains)
+    hit = _cards.get(key)
+    if hit is not None and hit[0] is doc and hit[1] == labels:
+        return hit[2]
+    up = "../" * depth
+    data = {
+        "title": doc.title,
+        "url": up + doc.url,
+        "kind": doc.kind,
+        "kind_label": doc.kind_label,
+        "date": doc.date,
+        "date_text": dutch_date(doc.date),
+        "summary": doc.summary,
+        "labels": [
+            {"text": label, "url": up + theme_url("domains", slug)}
+            for slug, label in zip(domains, labels, strict=True)
+        ],
+        "example": bool(doc.meta.get("example")),
+        "archived": doc.status == "gearchiveerd",
+        # Title and summary are in the document's language; None for Dutch.
+        "lang": None if doc.meta.get("language", "nl") == "nl" else doc.meta["language"],
+    }
+    html_ = Markup(macro("_card.html.j2", "card_item")(data, heading))
+    _cards[key] = (doc, labels, html_)
+    return html_
 
 
 def facts(corpus: Corpus, doc: Document) -> list[tuple[str, list[dict[str, str | None]]]]:

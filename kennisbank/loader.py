@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .model import Problem
 from .reader import ReadError, decode, parse_front_matter, relpath
@@ -55,7 +55,12 @@ def folders_without_index(root: Path) -> list[Path]:
 
 def expected_kinds(path: Path, root: Path) -> tuple[str, ...]:
     """The kinds allowed at this location; empty when the location is not a document place."""
-    parts = Path(relpath(path, root)).parts
+    return kinds_at(relpath(path, root))
+
+
+def kinds_at(rel: str) -> tuple[str, ...]:
+    """``expected_kinds`` of a path relative to the repository (``SourceFile.rel``)."""
+    parts = PurePosixPath(rel).parts
     if len(parts) == 3 and parts[0] == TOOLKITS and parts[2] == "index.md":
         return ("toolkit",)
     if len(parts) == 3:
@@ -64,10 +69,15 @@ def expected_kinds(path: Path, root: Path) -> tuple[str, ...]:
 
 
 def document_id(path: Path, root: Path) -> str:
-    parts = Path(relpath(path, root)).parts
+    return id_at(relpath(path, root))
+
+
+def id_at(rel: str) -> str:
+    """``document_id`` of a path relative to the repository (``SourceFile.rel``)."""
+    parts = PurePosixPath(rel).parts
     if len(parts) == 3 and parts[0] == TOOLKITS and parts[2] == "index.md":
         return parts[1]
-    return path.stem
+    return PurePosixPath(rel).stem
 
 
 def load_vocabularies(root: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:

@@ -35,7 +35,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from . import publish
-from .generate import BLOCKS, PLACEHOLDER, expand, generate, page_url, print_urls
+from .generate import BLOCKS, PLACEHOLDER, PageCache, expand, generate, page_url, print_urls
 from .model import Corpus
 from .pipeline import InternalError, load, summary
 from .search import OUTPUT as SEARCH_OUTPUT
@@ -180,6 +180,8 @@ class KennisbankSite:
         self.command = "build"
         self.dirty = False
         self.file_cache: FileCache = {}
+        self.page_cache: PageCache = {}
+        self.page_stamps: dict[str, str] = {}  # dirty builds: cache file -> its content hash
         self.feeder: IndexFeeder | None = None
         self.helper: RenderHelper | None = None
         self.document_pages: list[str] = []
@@ -204,7 +206,9 @@ class KennisbankSite:
             if problems:
                 lines = [p.format() for p in problems]
                 raise Abort("\n".join([*lines, summary(problems, len(corpus.documents))]))
-            output = generate(corpus, config.site_url or "")
+            output = generate(
+                corpus, config.site_url or "", self.page_cache if self.command == "serve" else None
+            )
         except InternalError as err:
             raise Abort(
                 f"{err.path}:1: interne fout van Kennisbank bij het verwerken van dit bestand. "
@@ -315,10 +319,14 @@ class KennisbankSite:
             "\0".join([text, *self.fragments.get(path, [])]).encode("utf-8")
         ).hexdigest()
         stamp_file = target.with_name(target.name + ".sha256")
-        if not target.exists() or not stamp_file.exists() or stamp_file.read_text() != stamp:
+        known = self.page_stamps.get(path)  # this session wrote it: no need to read the stamp
+        if known != stamp and (
+            not target.exists() or not stamp_file.exists() or stamp_file.read_text() != stamp
+        ):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
             stamp_file.write_text(stamp)
+        self.page_stamps[path] = stamp
         return File.generated(config, path, abs_src_path=str(target))
 
     def on_serve(

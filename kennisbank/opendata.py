@@ -71,10 +71,23 @@ def exports(corpus: Corpus, site_url: str) -> dict[str, str]:
         "documents": records,
     }
     return {
-        "data/documenten.json": json.dumps(payload, ensure_ascii=False, indent=1) + "\n",
+        "data/documenten.json": to_json(payload),
         "data/documenten.schema.json": schema.read_text("utf-8"),
         "data/documenten.csv": to_csv(records),
     }
+
+
+def to_json(payload: dict[str, Any]) -> str:
+    """The export as JSON with one document per line: readable and diffable, and written by
+    json's C encoder (with ``indent`` json falls back to its Python encoder, which took
+    0.4 s per 4,000 documents on every preview rebuild). ``documents`` comes last."""
+    head = json.dumps(
+        {key: value for key, value in payload.items() if key != "documents"},
+        ensure_ascii=False,
+        indent=1,
+    )
+    lines = ",\n".join(json.dumps(doc, ensure_ascii=False) for doc in payload["documents"])
+    return head[: -len("\n}")] + ',\n "documents": [\n' + lines + "\n ]\n}\n"
 
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas

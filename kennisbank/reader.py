@@ -6,6 +6,7 @@ this module never raises on bad input.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +44,16 @@ class ReadError(Exception):
         self.field = field
 
 
+@functools.lru_cache(maxsize=16)
+def _real(root: Path) -> Path:
+    return root.resolve()
+
+
 def relpath(path: Path, root: Path) -> str:
     # A symlink (even a broken one) is named where it lies, not where it points.
     where = path.parent.resolve() / path.name if path.is_symlink() else path.resolve()
     try:
-        return where.relative_to(root.resolve()).as_posix()
+        return where.relative_to(_real(root)).as_posix()
     except ValueError:
         return path.as_posix()
 

@@ -91,7 +91,7 @@ def load_corpus(root: Path, cache: FileCache | None = None) -> tuple[Corpus, lis
         problems += read_problems + doc_problems
         if source is None:
             continue
-        sources.append((loader.document_id(path, root), source))
+        sources.append((loader.id_at(source.rel), source))
         if document is not None:
             corpus.documents.append(document)
     for folder in loader.folders_without_index(root):
@@ -130,8 +130,8 @@ def check_document(
     def add(field: tuple[str | int, ...], message: str) -> None:
         problems.append(Problem(source.rel, line_of(source, field), field_name(field), message))
 
-    allowed = loader.expected_kinds(source.path, root)
-    doc_id = loader.document_id(source.path, root)
+    allowed = loader.kinds_at(source.rel)
+    doc_id = loader.id_at(source.rel)
     if not in_corpus:
         pass
     elif not allowed:

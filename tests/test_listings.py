@@ -247,3 +247,25 @@ def test_home_page_blocks(built_site: Path, corpus) -> None:
     ):
         assert heading in home
     assert 'href="domeinen/"' in home and 'href="archief/"' in home
+
+
+def test_open_data_json_has_one_document_per_line() -> None:
+    """`to_json` writes the vocabularies indented and each document on one line; whatever
+    the payload, it reads back as the same data."""
+    import json
+
+    from kennisbank.opendata import to_json
+
+    payload = {
+        "description": "x",
+        "count": 2,
+        "vocabularies": {"domains": {"onderwijs": "Onderwijs"}},
+        "documents": [{"id": "a", "title": 'Één, "twee"\n'}, {"id": "b", "tags": ["x"]}],
+    }
+    text = to_json(payload)
+    assert json.loads(text) == payload
+    assert json.loads(to_json({**payload, "documents": []}))["documents"] == []
+    lines = text.splitlines()
+    assert [json.loads(line.rstrip(",")) for line in lines if line.startswith('{"id"')] == (
+        payload["documents"]
+    )

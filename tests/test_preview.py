@@ -183,15 +183,19 @@ def test_in_process_caches_give_the_same_site_as_a_fresh_run(scratch_repo: Path)
         ),
     )
     cache: dict = {}
+    pages: dict = {}  # generate's cache of document pages, as `make serve` keeps it
 
     def same() -> None:
-        cached, fresh = generate(load(scratch_repo, cache)[0]), generate(load(scratch_repo)[0])
+        cached = generate(load(scratch_repo, cache)[0], cache=pages)
+        fresh = generate(load(scratch_repo)[0])
         assert cached.pages == fresh.pages and cached.fragments == fresh.fragments
         assert cached.texts == fresh.texts and cached.files == fresh.files
 
     same()
+    assert len(pages) == 7
     edits = [
         (scratch_repo / ADV / "advies-3.md", "Advies 3", "Advies drie"),  # a title
+        (scratch_repo / ADV / "advies-0.md", "Advies 0", "Advies nul"),  # related by all
         (scratch_repo / ADV / "advies-4.md", "Tekst 4", "Tekst vier"),  # a body
         (scratch_repo / ADV / "advies-5.md", "tags: [school]", "tags: [werk]"),  # topics
     ]
@@ -202,6 +206,14 @@ def test_in_process_caches_give_the_same_site_as_a_fresh_run(scratch_repo: Path)
     time.sleep(0.02)
     (folder / "plan.docx").write_bytes(b"PK" * 500)  # an attachment in a subfolder
     same()
+    (scratch_repo / ADV / "advies-2.md").unlink()  # a document that others suggested
+    same()
+    assert "advies-2" not in pages
+    vocabularies = scratch_repo / "content/_data/vocabularies.yml"
+    vocabularies.write_text(
+        vocabularies.read_text().replace("Onderwijs", "Onderwijs en vorming"), encoding="utf-8"
+    )
+    same()  # every label on every page
 
 
 def test_preview_hears_changes_from_the_kernel(tmp_path: Path) -> None:

@@ -211,3 +211,18 @@ def test_csv_cells_never_start_a_formula() -> None:
 
     assert cell("=SUM(A1)") == "'=SUM(A1)"
     assert cell("@x") == "'@x" and cell("gewoon") == "gewoon" and cell(["a", "b"]) == "a; b"
+
+
+def test_relative_site_paths_match_posixpath() -> None:
+    """enrich.relative (string arithmetic, for speed) gives what posixpath.relpath gives for
+    every file path and page folder the site has."""
+    import itertools
+    import posixpath
+
+    from kennisbank.enrich import relative
+
+    folders = ["", "adviezen", "toolkits/t", "toolkits/t/sjablonen", "a/b/c", "toolkits"]
+    files = ["x.md", "adviezen/x.md", "toolkits/t/index.md", "toolkits/t/sjablonen/p.docx"]
+    files += ["toolkits/u/index.md", "a/b/y.md", "assets/logo.svg"]
+    for path, base in itertools.product(files, folders):
+        assert relative(path, base) == posixpath.relpath(path, base or "."), (path, base)
