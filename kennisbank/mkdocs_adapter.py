@@ -65,11 +65,14 @@ def _inotify_works(paths: list[str]) -> bool:
         probe = Observer()
         if "inotify" not in type(probe).__module__:
             return False
-        for path in paths:
-            probe.schedule(FileSystemEventHandler(), path, recursive=True)
-        probe.start()
-        probe.stop()
-        probe.join(5)
+        try:
+            for path in paths:
+                probe.schedule(FileSystemEventHandler(), path, recursive=True)
+            probe.start()
+        finally:
+            probe.stop()  # also the watches of a start that failed halfway
+            if probe.is_alive():
+                probe.join(5)
     except (OSError, ImportError, RuntimeError):
         return False
     return True
@@ -155,7 +158,7 @@ class RenderHelper:
             self._done = True
             try:
                 results, records = self._receive.recv()
-            except (EOFError, OSError):
+            except Exception:  # a helper that died or sent garbage: MkDocs renders them
                 results, records = None, []
             self._process.join()
             self._receive.close()
@@ -168,6 +171,7 @@ class RenderHelper:
         if self._process.is_alive():
             self._process.kill()
         self._process.join()
+        self._receive.close()
 
 
 class KennisbankSite:
@@ -260,6 +264,7 @@ class KennisbankSite:
         current = {file.dest_uri: file.src_uri for file in files}
         site = Path(config.site_dir)
         for dest in sorted(set(self.outputs) - set(current)):
+            self.page_stamps.pop(self.outputs[dest], None)  # its cache file goes too
             for target, top in (
                 (site / dest, site),
                 (root / CACHE_DIR / "pages" / self.outputs[dest], root / CACHE_DIR / "pages"),
@@ -464,9 +469,10 @@ class KennisbankSite:
         try:
             publish.finish(site, index=write_index, index_dir=site / SEARCH_OUTPUT)
         except SearchIndexError as err:
-            if feeder is not None:
-                feeder.close()
             raise Abort(str(err)) from err
+        finally:
+            if feeder is not None and feeder.error is None and not feeder.finished:
+                feeder.close()  # publishing failed before the index was asked for
 
     def _index_loop(self, site: Path) -> None:
         """Re-index until no rebuild happened meanwhile; a failure is only logged, since the

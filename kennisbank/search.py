@@ -9,6 +9,7 @@ article of a page; see overrides/main.html), and hidden ``data-pagefind-filter``
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import queue
@@ -123,15 +124,17 @@ class IndexFeeder:
         self._next_id = 0
         self._closing = False
         self._writing = False
-        # Pagefind's own messages, shown when it fails; closed by finish() or close().
-        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
-        from pagefind.service import get_executable  # pagefind's own binary lookup
-
+        self.finished = False
+        missing = "Pagefind ontbreekt: voer 'make setup' uit (installeert pagefind[extended])."
+        try:
+            from pagefind.service import get_executable  # pagefind's own binary lookup
+        except ImportError as err:
+            raise SearchIndexError(missing) from err
         executable = get_executable()
         if executable is None:
-            raise SearchIndexError(
-                "Pagefind ontbreekt: voer 'make setup' uit (installeert pagefind[extended])."
-            )
+            raise SearchIndexError(missing)
+        # Pagefind's own messages, shown when it fails; closed by finish() or close().
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
         try:
             self._proc = subprocess.Popen(
                 [str(executable), "--service"],
@@ -140,6 +143,7 @@ class IndexFeeder:
                 stderr=self._stderr,
             )
         except OSError as err:
+            self._stderr.close()
             raise SearchIndexError(f"Pagefind kon niet starten ({err}).") from err
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -165,15 +169,16 @@ class IndexFeeder:
         raises :class:`SearchIndexError` if anything went wrong on the way."""
         self.start_writing(site_dir)
         self._writer.join()
+        self.finished = True
         try:
             if self.error is None:
                 self._closing = True
                 self._proc.stdin.close()  # type: ignore[union-attr]
                 self._proc.wait(timeout=600)
+        except (OSError, subprocess.TimeoutExpired) as err:
+            self.error = self.error or f"Pagefind stopte niet ({err})"
         finally:
-            if self._proc.poll() is None:
-                self._proc.kill()
-                self._proc.wait()
+            self._stop_process()
         self._stderr.seek(0)
         detail = self._stderr.read().decode("utf-8", "replace").strip()[-2000:]
         self._stderr.close()
@@ -188,10 +193,17 @@ class IndexFeeder:
         """Stop the service without writing (the build failed)."""
         self.error = self.error or "afgebroken"
         self._closing = True
+        self._stop_process()
+        self._stderr.close()
+
+    def _stop_process(self) -> None:
         if self._proc.poll() is None:
             self._proc.kill()
             self._proc.wait()
-        self._stderr.close()
+        for pipe in (self._proc.stdin, self._proc.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
 
     # --- background threads ---------------------------------------------------------------
 
@@ -218,6 +230,7 @@ class IndexFeeder:
         return reply
 
     def _write(self) -> None:
+        stopped = False  # the stop marker was taken from the queue: nothing to drain
         try:
             created = self._send(
                 {
@@ -233,6 +246,7 @@ class IndexFeeder:
             while True:
                 url, html = self._queue.get()
                 if url is _STOP:
+                    stopped = True
                     # Every page must be in before the index is built.
                     for message_id in pending:
                         self._wait(message_id)
@@ -265,10 +279,9 @@ class IndexFeeder:
             self.error = self.error or f"{type(err).__name__}: {err}"
             with self._reply:
                 self._reply.notify_all()
-            while True:  # drain, so that the engine never blocks on a full queue
+            while not stopped:  # drain, so that the engine never blocks on a full queue
                 url, _ = self._queue.get()
-                if url is _STOP:
-                    return
+                stopped = url is _STOP
 
     def _receive(self, raw: bytes) -> None:
         reply = json.loads(base64.b64decode(raw))
@@ -304,6 +317,10 @@ class IndexFeeder:
                 parts.append(chunk)
         except Exception as err:  # reported by finish()
             self.error = self.error or f"{type(err).__name__}: {err}"
+            # Nobody reads Pagefind's output any more: stop it, so that a write to it fails
+            # at once instead of waiting for a reader.
+            with contextlib.suppress(OSError):
+                self._proc.kill()
         # End of output: normal after finish() closed stdin, a crash otherwise; either way
         # nobody may keep waiting for a reply.
         if not self._closing:

@@ -151,6 +151,7 @@ def test_serve_shows_an_edit(scratch_repo: Path) -> None:
         # cache file is gone (the preview builds into the same folder every time).
         gone = f"http://127.0.0.1:{port}/adviezen/advies-5/"
         assert "Tekst 5" in fetch(gone)
+        saved = (scratch_repo / ADV / "advies-5.md").read_text(encoding="utf-8")
         (scratch_repo / ADV / "advies-5.md").unlink()
         while fetch(gone) != "":
             assert server.poll() is None, server.stderr.read() if server.stderr else ""
@@ -158,6 +159,12 @@ def test_serve_shows_an_edit(scratch_repo: Path) -> None:
             time.sleep(0.2)
         assert not (cached / "advies-5.md").exists()
         assert "advies-5" not in fetch(f"http://127.0.0.1:{port}/adviezen/")
+        # Put back unchanged (an undo): the page comes back.
+        (scratch_repo / ADV / "advies-5.md").write_text(saved, encoding="utf-8")
+        while "Tekst 5" not in fetch(gone):
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -456,3 +456,80 @@ def test_search_page_has_no_axe_violations(page: Any, site_url: str, scheme: str
         for v in result["violations"]
     ]
     assert violations == []
+
+
+FAKE_PAGEFIND = '''#!{python}
+"""A stand-in for `pagefind --service` that misbehaves in one way: {mode}."""
+import base64, json, sys
+
+mode = {mode!r}
+stdin = sys.stdin.buffer
+out = sys.stdout.buffer
+
+
+def reply(message_id, payload):
+    data = json.dumps({{"message_id": message_id, "payload": payload}}).encode()
+    out.write(base64.b64encode(data) + b",")
+    out.flush()
+
+
+buffer = b""
+while True:
+    chunk = stdin.read1(65536)
+    if not chunk:
+        sys.exit(0)
+    buffer += chunk
+    *messages, buffer = buffer.split(b",")
+    for raw in messages:
+        message = json.loads(base64.b64decode(raw))
+        kind, message_id = message["payload"]["type"], message["message_id"]
+        if kind == "NewIndex":
+            if mode == "dies":
+                sys.exit(3)
+            reply(message_id, {{"type": "NewIndex", "index_id": 0}})
+        elif kind == "AddFile":
+            if mode == "garbage":
+                out.write(b"not base64 at all!,")
+                out.flush()
+            elif mode == "error":
+                reply(message_id, {{"type": "Error", "message": "Failed to add file"}})
+            else:
+                reply(message_id, {{"type": "IndexedFile", "page_word_count": 1}})
+        elif kind == "GetFiles":
+            reply(message_id, {{"type": "GetFiles"}})  # no files
+'''
+
+
+@pytest.mark.parametrize("mode", ["error", "dies", "garbage", "no-files"])
+def test_a_misbehaving_indexer_fails_in_dutch_and_never_hangs(
+    mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever Pagefind's service does wrong (an error reply, dying, unreadable output, a
+    reply without files), feeding more pages than the queue holds never blocks, and finish()
+    ends with a Dutch SearchIndexError instead of hanging."""
+    import threading
+
+    from kennisbank.search import IndexFeeder
+
+    fake = tmp_path / "pagefind"
+    fake.write_text(FAKE_PAGEFIND.format(python=sys.executable, mode=mode))
+    fake.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            feeder = IndexFeeder()
+            for n in range(200):  # the queue holds 64
+                feeder.add(f"p{n}/index.html", "<html data-pagefind-body>tekst</html>")
+            feeder.finish(tmp_path / "site")
+            outcome.append(None)
+        except BaseException as err:  # checked below
+            outcome.append(err)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), f"the feeder hangs when Pagefind {mode}"
+    assert isinstance(outcome[0], SearchIndexError), outcome
+    assert "de zoekindex (Pagefind) kon niet gemaakt worden" in str(outcome[0])

@@ -449,9 +449,9 @@
       });
     }
 
-    function describe(count) {
+    function describe(count, query) {
       var text = resultsText(count);
-      if (state.q) text += " voor ‘" + state.q + "’";
+      if (query) text += " voor ‘" + query + "’";
       if (activeFilters(state)) text += " met de gekozen filters";
       if (!count) text += ". Probeer een ander woord of minder filters.";
       return text + (count ? "." : "");
@@ -497,7 +497,8 @@
 
     function search() {
       var mine = ++ticket;
-      var term = queryText(state.q);
+      var query = state.q; // state.q follows the typing; this search is for this text
+      var term = queryText(query);
       var wanted = Boolean(term || activeFilters(state));
       return pagefind()
         .then(function (pf) {
@@ -509,6 +510,7 @@
             shownPromise = first.then(function (main) {
               if (mine === ticket) return showResults(main);
             });
+            shownPromise.catch(function () {}); // failures are handled below
           }
           return Promise.all([all, labels(), first]).then(function (loaded) {
             if (mine !== ticket) return;
@@ -530,14 +532,16 @@
               if (mine !== ticket) return;
               showCounts(values);
               return shownPromise.then(function () {
-                if (mine === ticket) status.textContent = describe(results.length);
+                if (mine === ticket) status.textContent = describe(results.length, query);
               });
             });
           });
         })
         .catch(function () {
           if (mine !== ticket) return;
+          ticket++; // results of this search that are still arriving are not shown
           list.replaceChildren();
+          moreButton.hidden = true;
           status.textContent = UNAVAILABLE;
         });
     }
@@ -569,6 +573,7 @@
       var values = state.filters[box.name];
       if (box.checked && values.indexOf(box.value) < 0) values.push(box.value);
       if (!box.checked) values.splice(values.indexOf(box.value), 1);
+      clearTimeout(timer); // a search for the typed text is part of this one
       typingEntry = false;
       commit(true);
       search();
@@ -577,6 +582,7 @@
       FILTERS.forEach(function (name) {
         state.filters[name] = [];
       });
+      clearTimeout(timer);
       typingEntry = false;
       commit(true);
       input.focus();
