@@ -283,8 +283,8 @@ class IndexFeeder:
                 url, _ = self._queue.get()
                 stopped = url is _STOP
 
-    def _receive(self, raw: bytes) -> None:
-        reply = json.loads(base64.b64decode(raw))
+    def _receive(self, text: bytes) -> None:
+        reply = json.loads(text)
         message_id = reply.get("message_id")
         payload = reply.get("payload", {})
         if message_id is None:
@@ -296,7 +296,9 @@ class IndexFeeder:
 
     @staticmethod
     def _write_files(folder: Path, files: list[dict[str, str]]) -> None:
-        for file in files:
+        files.reverse()
+        while files:  # popped: each file's text is freed once it is written
+            file = files.pop()
             target = folder / file["path"]
             if folder.resolve() not in target.resolve().parents:
                 raise RuntimeError(f"onverwacht bestand {file['path']!r}")
@@ -312,8 +314,14 @@ class IndexFeeder:
                 while (end := chunk.find(b",")) >= 0:
                     parts.append(chunk[:end])
                     chunk = chunk[end + 1 :]
-                    self._receive(b"".join(parts))
+                    # The index arrives as one message (tens of MB for thousands of pages):
+                    # keep one copy at a time.
+                    message = b"".join(parts)
                     parts = []
+                    text = base64.b64decode(message)
+                    del message
+                    self._receive(text)
+                    del text
                 parts.append(chunk)
         except Exception as err:  # reported by finish()
             self.error = self.error or f"{type(err).__name__}: {err}"
