@@ -495,6 +495,27 @@
       });
     }
 
+    // Facet values and counts: they need every filter chunk, so on a phone, where the
+    // facets start folded away, they are loaded when the reader opens them (or when the URL
+    // has filters), not with the first search.
+    function facetsWanted() {
+      return facets.open || activeFilters(state);
+    }
+
+    function updateFacets(pf, term, wanted, mine) {
+      return Promise.all([totals(pf), labels()]).then(function (loaded) {
+        if (mine !== ticket) return;
+        if (!facetsBuilt) buildFacets(loaded[0], loaded[1]);
+        // No word and no filter yet: every value with its total count.
+        if (!wanted) return showCounts(loaded[0]);
+        // The results may have come before every filter chunk was in: search again (the
+        // chunks are cached now; this takes milliseconds) for complete counts.
+        return counts(pf, term).then(function (values) {
+          if (mine === ticket) showCounts(values);
+        });
+      });
+    }
+
     function search() {
       var mine = ++ticket;
       var query = state.q; // state.q follows the typing; this search is for this text
@@ -502,39 +523,22 @@
       var wanted = Boolean(term || activeFilters(state));
       return pagefind()
         .then(function (pf) {
-          var all = totals(pf);
-          var shownPromise = null;
-          var first = null;
+          var facetWork = facetsWanted() ? updateFacets(pf, term, wanted, mine) : null;
+          var resultWork = null;
           if (wanted) {
-            first = pf.search(term, { filters: pagefindFilters(state) });
-            shownPromise = first.then(function (main) {
+            resultWork = pf.search(term, { filters: pagefindFilters(state) }).then(function (main) {
               if (mine === ticket) return showResults(main);
             });
-            shownPromise.catch(function () {}); // failures are handled below
+          } else {
+            results = [];
+            shown = 0;
+            list.replaceChildren();
+            moreButton.hidden = true;
           }
-          return Promise.all([all, labels(), first]).then(function (loaded) {
+          // The count of results is announced once results and facets agree.
+          return Promise.all([facetWork, resultWork]).then(function () {
             if (mine !== ticket) return;
-            if (!facetsBuilt) buildFacets(loaded[0], loaded[1]);
-            if (!wanted) {
-              // No word and no filter yet: every value with its total count.
-              results = [];
-              shown = 0;
-              list.replaceChildren();
-              moreButton.hidden = true;
-              showCounts(loaded[0]);
-              status.textContent = "Typ een zoekwoord of kies een filter.";
-              return;
-            }
-            // The first search may have finished before every filter chunk was in: search
-            // again (the chunks are cached now; this takes milliseconds) for complete counts.
-            // The count of results is announced once results and facets agree.
-            return counts(pf, term).then(function (values) {
-              if (mine !== ticket) return;
-              showCounts(values);
-              return shownPromise.then(function () {
-                if (mine === ticket) status.textContent = describe(results.length, query);
-              });
-            });
+            status.textContent = wanted ? describe(results.length, query) : "Typ een zoekwoord of kies een filter.";
           });
         })
         .catch(function () {
@@ -545,6 +549,24 @@
           status.textContent = UNAVAILABLE;
         });
     }
+
+    // Opening the facets is a use of search; the wide screen's own opening (a toggle event
+    // too, fired after the page set it) is not, and must not load anything.
+    var openedByPage = facets.open;
+    facets.addEventListener("toggle", function () {
+      if (openedByPage) {
+        openedByPage = false;
+        return;
+      }
+      if (!facets.open) return;
+      var mine = ticket;
+      var term = queryText(state.q);
+      pagefind()
+        .then(function (pf) {
+          return updateFacets(pf, term, Boolean(term || activeFilters(state)), mine);
+        })
+        .catch(function () {});
+    });
 
     // The URL follows the typing once per pause, not per key: every history change makes
     // Chromium fetch the favicon again, which competes with the index downloads.
