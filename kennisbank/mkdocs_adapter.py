@@ -26,11 +26,12 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemBytecodeCache
+from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemBytecodeCache
+from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
@@ -43,6 +44,7 @@ from .search import IndexFeeder, SearchIndexError, index_site
 from .validate import FileCache
 
 BLOCK_MARKER = re.compile(r"<!--\s*kennisbank:([a-z-]+)\s*-->")
+PRERENDERED = "kennisbank-prerendered.html"  # marks a page the helper put through the theme
 CACHE_DIR = ".cache/kennisbank"  # generated pages of dirty builds; never inside content/
 
 
@@ -95,11 +97,41 @@ class _Warnings(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
+def _cached_templates(env: Environment, config: MkDocsConfig) -> Environment:
+    """Keep the theme's compiled templates between builds. MkDocs makes a new Jinja
+    environment for every build, also for every rebuild of a preview, and compiling
+    Material's templates took about 0.3 s each time. Jinja checks each entry against the
+    template's source, so an edited template is compiled again."""
+    folder = Path(config.config_file_path).resolve().parent / CACHE_DIR / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    return env
+
+
+def render_template(
+    page: Page, config: MkDocsConfig, nav: Navigation, env: Environment, files: Files
+) -> str:
+    """The theme's HTML of a converted page, as MkDocs' build makes it (mkdocs.commands.build
+    ``_build_page``, without writing): the page is active while its context is rendered."""
+    config._current_page = page
+    page.active = True
+    try:
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        context = get_context(nav, doc_files, config, page)
+        template = env.get_template(page.meta.get("template", "main.html"))
+        context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+        return template.render(context)
+    finally:
+        page.active = False
+        config._current_page = None
+
+
 def _render_in_helper(
-    send: Connection, config: MkDocsConfig, files: Files, uris: list[str]
+    send: Connection, config: MkDocsConfig, files: Files, nav: Navigation, uris: list[str]
 ) -> None:
-    """Body of the helper process (a fork: it has the build's config and files): convert
-    these pages' Markdown exactly as MkDocs would (``Page.render``), send the results."""
+    """Body of the helper process (a fork: it has the build's config, files and nav).
+    First convert these pages' Markdown exactly as MkDocs would (``Page.render``) and send
+    that; then put each page through the theme's templates and send the finished HTML."""
     warnings = _Warnings()
     mkdocs_log = logging.getLogger("mkdocs")
     for handler in list(mkdocs_log.handlers):
@@ -107,6 +139,7 @@ def _render_in_helper(
     mkdocs_log.addHandler(warnings)
     mkdocs_log.propagate = False
     out: dict[str, Rendered] = {}
+    pages: list[Page] = []
     try:
         for uri in uris:
             file = files.get_file_from_path(uri)
@@ -125,8 +158,24 @@ def _render_in_helper(
                 set(page.present_anchor_ids or ()),
                 links,
             )
+            pages.append(page)
         send.send((out, warnings.records))
     except BaseException as err:  # the main process then renders these pages itself
+        send.send((None, [("mkdocs", logging.DEBUG, f"Kennisbank-hulpproces: {err!r}")]))
+        send.close()
+        return
+    out.clear()
+    warnings.records = []
+    html: dict[str, str] = {}
+    try:
+        env = _cached_templates(config.theme.get_env(), config)
+        for page in pages:
+            page.content = config.plugins.on_page_content(
+                page.content or "", page=page, config=config, files=files
+            )
+            html[page.file.src_uri] = render_template(page, config, nav, env, files)
+        send.send((html, warnings.records))
+    except BaseException as err:  # the main process then uses the theme itself
         send.send((None, [("mkdocs", logging.DEBUG, f"Kennisbank-hulpproces: {err!r}")]))
     finally:
         send.close()
@@ -140,32 +189,48 @@ class RenderHelper:
     warnings are the same as MkDocs' own (tested). If the helper fails, MkDocs converts
     its pages as usual."""
 
-    def __init__(self, config: MkDocsConfig, files: Files, uris: list[str]) -> None:
+    def __init__(
+        self, config: MkDocsConfig, files: Files, nav: Navigation, uris: list[str]
+    ) -> None:
         self.uris = set(uris)
         self._results: dict[str, Rendered] | None = None
-        self._done = False
+        self._html: dict[str, str] | None = None
+        self._received = 0
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=_render_in_helper, args=(send, config, files, uris), daemon=True
+            target=_render_in_helper, args=(send, config, files, nav, uris), daemon=True
         )
         self._process.start()
         send.close()
 
+    def _next(self) -> Any:
+        """The helper's next message (its warnings logged here); None if it failed."""
+        self._received += 1
+        try:
+            data, records = self._receive.recv()
+        except Exception:  # a helper that died or sent garbage: MkDocs renders them
+            data, records = None, []
+        for name, level, message in records:
+            logging.getLogger(name).log(level, message)
+        return data
+
     def results(self) -> dict[str, Rendered] | None:
-        """The helper's pages (waits for them the first time); None if it failed."""
-        if not self._done:
-            self._done = True
-            try:
-                results, records = self._receive.recv()
-            except Exception:  # a helper that died or sent garbage: MkDocs renders them
-                results, records = None, []
-            self._process.join()
-            self._receive.close()
-            for name, level, message in records:
-                logging.getLogger(name).log(level, message)
-            self._results = results
+        """The helper's converted pages (waits for them the first time); None if it
+        failed."""
+        if self._received == 0:
+            self._results = self._next()
         return self._results
+
+    def html(self) -> dict[str, str] | None:
+        """The helper's finished pages (waits for them the first time); None if it failed,
+        then the theme is used here."""
+        if self._received == 0:
+            self.results()
+        if self._received == 1:
+            self._html = self._next() if self._results is not None else None
+            self._process.join()
+        return self._html
 
     def close(self) -> None:
         if self._process.is_alive():
@@ -188,6 +253,9 @@ class KennisbankSite:
         self.page_stamps: dict[str, str] = {}  # dirty builds: cache file -> its content hash
         self.feeder: IndexFeeder | None = None
         self.helper: RenderHelper | None = None
+        self.nav: Navigation | None = None
+        self.env: Environment | None = None
+        self.files: Files | None = None
         self.document_pages: list[str] = []
         self.outputs: dict[str, str] = {}  # a preview's last build: output path -> source
         self.indexer: threading.Thread | None = None
@@ -355,16 +423,6 @@ class KennisbankSite:
                 server.watch(path)
         return server
 
-    def cache_templates(self, env: Environment, config: MkDocsConfig) -> Environment:
-        """Keep the theme's compiled templates between builds. MkDocs makes a new Jinja
-        environment for every build, also for every rebuild of a preview, and compiling
-        Material's templates took about 0.3 s each time. Jinja checks each entry against the
-        template's source, so an edited template is compiled again."""
-        folder = self.root(config) / CACHE_DIR / "jinja"
-        folder.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
-        return env
-
     def on_page_content(self, html: str, page: Page, files: Files, **_: Any) -> str:
         """Put the helper's HTML in (see RenderHelper), then the generated HTML blocks back
         into the converted page."""
@@ -379,6 +437,7 @@ class KennisbankSite:
                     for uri, anchors in links.items()
                     if (target := files.get_file_from_path(uri)) is not None
                 }
+                page.meta["template"] = PRERENDERED  # the helper applies the theme too
         fragments = self.fragments.get(page.file.src_uri)
         html = expand(html, fragments) if fragments else html
         return print_urls(html, page.url, self.site_url)
@@ -397,10 +456,12 @@ class KennisbankSite:
         """Before MkDocs converts the pages: give the second half of the document pages to
         a helper process (MkDocs goes through pages in order, so both start at once)."""
         self.stop_helper()
+        self.files = files
         if self.full_build() and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
             share = self.document_pages[len(self.document_pages) // 2 :]
             if share:
-                self.helper = RenderHelper(config, files, share)
+                self.helper = RenderHelper(config, files, nav, share)
+        self.nav = nav
         return nav
 
     def on_page_markdown(self, markdown: str, page: Page, **_: Any) -> str:
@@ -415,24 +476,39 @@ class KennisbankSite:
         """After the Markdown, before the templates: start the search indexer, which reads
         the pages as MkDocs writes them (on_post_page), on the second core. Started here,
         after the helper process is gone, so that no process inherits its pipes."""
-        self.stop_helper()
         self.stop_feeder()
         if self.full_build():
             try:
                 self.feeder = IndexFeeder()
             except SearchIndexError:
                 self.feeder = None  # on_post_build runs the CLI, which reports the problem
-        return self.cache_templates(env, config)
+        # Pages the helper puts through the theme get an empty template here (see
+        # on_post_page); the theme's own templates come after it.
+        env.loader = ChoiceLoader([DictLoader({PRERENDERED: ""}), env.loader])  # type: ignore[list-item]
+        self.env = env
+        return _cached_templates(env, config)
 
     def stop_helper(self) -> None:
         if self.helper is not None:
             self.helper.close()
             self.helper = None
 
-    def on_post_page(self, output: str, page: Page, **_: Any) -> str:
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig, **_: Any) -> str:
+        if page.meta.get("template") == PRERENDERED:
+            output = self.prerendered(page, config)
         if self.feeder is not None:
             self.feeder.add(page.file.dest_uri, output)
         return output
+
+    def prerendered(self, page: Page, config: MkDocsConfig) -> str:
+        """The helper's finished HTML of a page; if the helper failed after converting it,
+        the theme is applied here, as MkDocs would have."""
+        del page.meta["template"]
+        html = (self.helper.html() or {}).pop(page.file.src_uri, None) if self.helper else None
+        if html is None:
+            assert self.nav is not None and self.env is not None and self.files is not None
+            html = render_template(page, config, self.nav, self.env, self.files)
+        return html
 
     def stop_feeder(self) -> None:
         if self.feeder is not None:
@@ -456,6 +532,7 @@ class KennisbankSite:
                     )
                     self.indexer.start()
             return
+        self.stop_helper()
         feeder, self.feeder = self.feeder, None
         if feeder is not None:
             feeder.start_writing(site)  # Pagefind writes while the pages are compressed

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html as html_module
+import logging
 import os
 import re
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
@@ -303,3 +305,57 @@ def test_a_french_document_carries_its_language(scratch_repo: Path, tmp_path: Pa
     dutch = html(site, "adviezen/nederlands")
     assert '<p class="kb-summary">' in dutch and "kb-doc-body" not in dutch
     assert "<h1>Een advies</h1>" in dutch  # the theme's own title
+
+
+@pytest.mark.parametrize("fails_at", ["markdown", "templates"])
+def test_a_failing_helper_process_falls_back_to_the_same_site(
+    built_site: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    fails_at: str,
+) -> None:
+    """If the helper process fails, converting Markdown or applying the theme, the main
+    process does that work itself and the site is the same. The build runs in this process
+    so that the failure can be planted in the fork only."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.structure.pages import Page
+
+    from kennisbank import mkdocs_adapter
+
+    main_pid = os.getpid()
+
+    def in_helper_only(original: Any) -> Any:
+        def planted(*args: Any, **kwargs: Any) -> Any:
+            if os.getpid() != main_pid:
+                raise RuntimeError("geplante fout in het hulpproces")
+            return original(*args, **kwargs)
+
+        return planted
+
+    if fails_at == "markdown":
+        monkeypatch.setattr(Page, "render", in_helper_only(Page.render))
+    else:
+        monkeypatch.setattr(
+            mkdocs_adapter, "render_template", in_helper_only(mkdocs_adapter.render_template)
+        )
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.chdir(ROOT)
+    site = tmp_path / "site"
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site), strict=True)
+    config.plugins.on_startup(command="build", dirty=False)
+    caplog.set_level(logging.DEBUG, logger="mkdocs")
+    build(config)
+    assert "geplante fout in het hulpproces" in caplog.text  # the fallback was taken
+
+    def outputs(folder: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in folder.rglob("*.html")
+            if "pagefind" not in p.parts
+        }
+
+    fallback, parallel = outputs(site), outputs(built_site)
+    assert len(fallback) > 50 and fallback.keys() == parallel.keys()
+    assert [path for path in fallback if fallback[path] != parallel[path]] == []
