@@ -202,3 +202,11 @@ def test_a_clean_body_has_no_unsafe_line(body: str) -> None:
         assert unsafe_reason(line) is None and not PLACEHOLDER_LIKE.search(line), line
     for tag in TAG.finditer(body):
         assert unsafe_reason(tag.group()) is None, tag.group()
+
+
+@given(text=HTMLISH | st.text(max_size=60))
+def test_the_unsafe_shortcut_misses_nothing(text: str) -> None:
+    """unsafe_reason skips text without '<', ':', '&' or '{'; the full check must agree."""
+    from kennisbank.safety import full_unsafe_reason, unsafe_reason
+
+    assert unsafe_reason(text) == full_unsafe_reason(text)
