@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import re
 import threading
+from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -109,14 +110,19 @@ def _cached_templates(env: Environment, config: MkDocsConfig) -> Environment:
 
 
 def render_template(
-    page: Page, config: MkDocsConfig, nav: Navigation, env: Environment, files: Files
+    page: Page,
+    config: MkDocsConfig,
+    nav: Navigation,
+    env: Environment,
+    doc_files: Sequence[File],
 ) -> str:
     """The theme's HTML of a converted page, as MkDocs' build makes it (mkdocs.commands.build
-    ``_build_page``, without writing): the page is active while its context is rendered."""
+    ``_build_page``, without writing): the page is active while its context is rendered.
+    ``doc_files``: the build's documentation pages, listed once per build (listing them per
+    page made the template step quadratic)."""
     config._current_page = page
     page.active = True
     try:
-        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         context = get_context(nav, doc_files, config, page)
         template = env.get_template(page.meta.get("template", "main.html"))
         context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
@@ -169,11 +175,12 @@ def _render_in_helper(
     html: dict[str, str] = {}
     try:
         env = _cached_templates(config.theme.get_env(), config)
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         for page in pages:
             page.content = config.plugins.on_page_content(
                 page.content or "", page=page, config=config, files=files
             )
-            html[page.file.src_uri] = render_template(page, config, nav, env, files)
+            html[page.file.src_uri] = render_template(page, config, nav, env, doc_files)
         send.send((html, warnings.records))
     except BaseException as err:  # the main process then uses the theme itself
         send.send((None, [("mkdocs", logging.DEBUG, f"Kennisbank-hulpproces: {err!r}")]))
@@ -256,6 +263,7 @@ class KennisbankSite:
         self.nav: Navigation | None = None
         self.env: Environment | None = None
         self.files: Files | None = None
+        self.doc_files: Sequence[File] | None = None
         self.document_pages: list[str] = []
         self.outputs: dict[str, str] = {}  # a preview's last build: output path -> source
         self.indexer: threading.Thread | None = None
@@ -456,7 +464,7 @@ class KennisbankSite:
         """Before MkDocs converts the pages: give the second half of the document pages to
         a helper process (MkDocs goes through pages in order, so both start at once)."""
         self.stop_helper()
-        self.files = files
+        self.files, self.doc_files = files, None
         if self.full_build() and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
             share = self.document_pages[len(self.document_pages) // 2 :]
             if share:
@@ -507,7 +515,11 @@ class KennisbankSite:
         html = (self.helper.html() or {}).pop(page.file.src_uri, None) if self.helper else None
         if html is None:
             assert self.nav is not None and self.env is not None and self.files is not None
-            html = render_template(page, config, self.nav, self.env, self.files)
+            if self.doc_files is None:
+                self.doc_files = self.files.documentation_pages(
+                    inclusion=InclusionLevel.is_included
+                )
+            html = render_template(page, config, self.nav, self.env, self.doc_files)
         return html
 
     def stop_feeder(self) -> None:
