@@ -21,15 +21,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from browser_flags import FLAGS  # noqa: E402  (the sibling script)
 
 from kennisbank.pipeline import load  # noqa: E402
 from kennisbank.publish import serve_with_headers  # noqa: E402
 
 CATEGORIES = ["accessibility", "best-practices", "seo"]
-CHROME_FLAGS = (
-    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-    "--disable-component-update --disable-sync --no-first-run --disable-quic"
-)
+CHROME_FLAGS = " ".join(["--headless=new", *FLAGS])
 AUDIT_FILE = ROOT / "content" / "_data" / "audit.json"
 README = ROOT / "README.md"
 

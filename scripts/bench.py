@@ -41,7 +41,8 @@ from typing import Any, ClassVar
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import corpus  # the sibling script
+import corpus  # the sibling scripts
+from browser_flags import CHROMIUM, FLAGS
 
 ROOT = Path(__file__).resolve().parent.parent
 # The package is copied too: `python -m` from the copy imports it (a snapshot that other
@@ -51,15 +52,6 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 README = ROOT / "README.md"
 SECTION = "## Benchmarks"
 PROFILE_HEADING = "### Where the time goes"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DEFAULT_EXTENSIONS = ["toc", "tables", "admonition", "attr_list", "md_in_html", "footnotes"]
 NA_SEARCH = "n/a (no search yet)"
 NA_PDF = "n/a (no PDFs yet)"
@@ -305,7 +297,7 @@ def measure_first_search(site_dir: Path, query: str) -> tuple[int, float, float]
     from playwright.sync_api import sync_playwright
 
     with serve_directory(site_dir) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
             page = browser.new_context().new_page()
             responses: list[Any] = []

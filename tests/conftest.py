@@ -19,6 +19,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SITE_PARTS = ["mkdocs.yml", "content", "hooks", "overrides"]
 
+sys.path.insert(0, str(ROOT / "scripts"))
+from browser_flags import CHROMIUM, FLAGS  # noqa: E402  (shared with bench and audit)
+
 
 def run_mkdocs(root: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """`mkdocs build --strict` of a repository; ``extra`` e.g. "--dirty"."""
@@ -52,19 +55,6 @@ def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         cwd=root,
         timeout=120,
     )
-
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# As root, without a sandbox, and never reaching for the closed network (NOTES.md).
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 @pytest.fixture(scope="session")
@@ -114,21 +104,26 @@ def site_url(built_site: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def scratch_repo(tmp_path: Path) -> Path:
-    """A copy of the site skeleton and vocabularies with no documents, to plant cases in."""
+def make_scratch_repo(root: Path) -> Path:
+    """Copy the site skeleton and vocabularies, with no documents, into ``root``."""
     for part in SITE_PARTS:
         src = ROOT / part
         if src.is_dir():
-            shutil.copytree(src, tmp_path / part)
+            shutil.copytree(src, root / part)
         else:
-            shutil.copy2(src, tmp_path / part)
+            shutil.copy2(src, root / part)
     # The package is installed, not copied: drop its folder from mkdocs.yml's watch list.
-    config = tmp_path / "mkdocs.yml"
+    config = root / "mkdocs.yml"
     config.write_text(config.read_text().replace("  - kennisbank/templates\n", ""))
     for folder in ("advisories/adviezen", "advisories/standpunten", "toolkits/praktijken"):
-        (tmp_path / folder).mkdir(parents=True)
-    return tmp_path
+        (root / folder).mkdir(parents=True)
+    return root
+
+
+@pytest.fixture
+def scratch_repo(tmp_path: Path) -> Path:
+    """A copy of the site skeleton and vocabularies with no documents, to plant cases in."""
+    return make_scratch_repo(tmp_path)
 
 
 def write_doc(root: Path, rel: str, text: str) -> Path:

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import ROOT, SITE_PARTS, run_mkdocs, serve, write_doc
+from conftest import ROOT, make_scratch_repo, run_mkdocs, serve, write_doc
 
 from kennisbank.search import SearchIndexError, index_site
 
@@ -211,17 +211,7 @@ Wij geven dit advies aan werkgevers die taalcursussen willen organiseren.
 
 @pytest.fixture(scope="module")
 def stem_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("stem-repo")
-    for part in SITE_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, root / part)
-        else:
-            shutil.copy2(src, root / part)
-    config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  - kennisbank/templates\n", ""))
-    for folder in ("advisories/adviezen", "toolkits/praktijken"):
-        (root / folder).mkdir(parents=True)
+    root = make_scratch_repo(tmp_path_factory.mktemp("stem-repo"))
     write_doc(root, "advisories/standpunten/inspraak-lokaal.md", SINGULAR_ONLY)
     write_doc(root, "advisories/standpunten/taal-werkvloer.md", ADVIES_ONLY)
     site = tmp_path_factory.mktemp("stem-site")
