@@ -53,13 +53,9 @@ def folders_without_index(root: Path) -> list[Path]:
     )
 
 
-def expected_kinds(path: Path, root: Path) -> tuple[str, ...]:
-    """The kinds allowed at this location; empty when the location is not a document place."""
-    return kinds_at(relpath(path, root))
-
-
 def kinds_at(rel: str) -> tuple[str, ...]:
-    """``expected_kinds`` of a path relative to the repository (``SourceFile.rel``)."""
+    """The kinds allowed at a path relative to the repository (``SourceFile.rel``); empty
+    when the location is not a document place."""
     parts = PurePosixPath(rel).parts
     if len(parts) == 3 and parts[0] == TOOLKITS and parts[2] == "index.md":
         return ("toolkit",)

@@ -98,12 +98,17 @@ class _Warnings(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
+def project_root(config: MkDocsConfig) -> Path:
+    """The repository: the folder of mkdocs.yml."""
+    return Path(config.config_file_path).resolve().parent
+
+
 def _cached_templates(env: Environment, config: MkDocsConfig) -> Environment:
     """Keep the theme's compiled templates between builds. MkDocs makes a new Jinja
     environment for every build, also for every rebuild of a preview, and compiling
     Material's templates took about 0.3 s each time. Jinja checks each entry against the
     template's source, so an edited template is compiled again."""
-    folder = Path(config.config_file_path).resolve().parent / CACHE_DIR / "jinja"
+    folder = project_root(config) / CACHE_DIR / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(folder))
     return env
@@ -189,12 +194,12 @@ def _render_in_helper(
 
 
 class RenderHelper:
-    """Uses the second core for Markdown: a forked process converts a share of the
-    document pages while MkDocs converts the rest, then MkDocs takes the helper's HTML
-    instead of converting those pages itself (``on_page_markdown`` hands it an empty text,
-    ``on_page_content`` puts the helper's HTML in). Pages, tables of contents, anchors and
-    warnings are the same as MkDocs' own (tested). If the helper fails, MkDocs converts
-    its pages as usual."""
+    """Uses the second core: a forked process converts a share of the document pages while
+    MkDocs converts the rest (``on_page_markdown`` hands MkDocs an empty text,
+    ``on_page_content`` puts the helper's HTML in), then applies the theme's templates to
+    them while MkDocs does the rest (those pages get an empty template, ``on_post_page``
+    takes the helper's page). Pages, tables of contents, anchors and warnings are the same
+    as MkDocs' own (tested). If the helper fails at either step, MkDocs does that step."""
 
     def __init__(
         self, config: MkDocsConfig, files: Files, nav: Navigation, uris: list[str]
@@ -270,9 +275,6 @@ class KennisbankSite:
         self.index_pending = False
         self.index_lock = threading.Lock()
 
-    def root(self, config: MkDocsConfig) -> Path:
-        return Path(config.config_file_path).resolve().parent
-
     def on_startup(self, command: str, dirty: bool = False, **_: Any) -> None:
         self.command, self.dirty = command, dirty
         if dirty:
@@ -280,7 +282,7 @@ class KennisbankSite:
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Validate everything first, then add generated pages and downloads."""
-        root = self.root(config)
+        root = project_root(config)
         try:
             corpus, problems = load(root, self.file_cache)
             if problems:
@@ -482,8 +484,8 @@ class KennisbankSite:
 
     def on_env(self, env: Environment, config: MkDocsConfig, **_: Any) -> Environment:
         """After the Markdown, before the templates: start the search indexer, which reads
-        the pages as MkDocs writes them (on_post_page), on the second core. Started here,
-        after the helper process is gone, so that no process inherits its pipes."""
+        the pages as MkDocs writes them (on_post_page), on the second core. Started after
+        the helper was forked, so that the helper does not inherit its pipes."""
         self.stop_feeder()
         if self.full_build():
             try:

@@ -93,7 +93,7 @@ def check_index(site_dir: Path) -> None:
         )
 
 
-def page_url(html_path: str) -> str:
+def index_url(html_path: str) -> str:
     """The URL Pagefind's CLI gives a page file: ``adviezen/x/index.html`` -> ``/adviezen/x/``."""
     path = "/" + html_path.lstrip("/")
     return path.removesuffix("index.html")
@@ -117,7 +117,6 @@ class IndexFeeder:
 
     def __init__(self) -> None:
         self.error: str | None = None
-        self.pages = 0
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=64)
         self._replies: dict[int, dict[str, Any]] = {}
         self._reply = threading.Condition()
@@ -154,8 +153,7 @@ class IndexFeeder:
         """Queue one rendered page (path inside the site, e.g. ``adviezen/x/index.html``).
         Pages without ``data-pagefind-body`` are skipped, as the CLI skips them."""
         if "data-pagefind-body" in html and self.error is None:
-            self.pages += 1
-            self._queue.put((page_url(html_path), html))
+            self._queue.put((index_url(html_path), html))
 
     def start_writing(self, site_dir: Path) -> None:
         """Ask for the index in ``site_dir/pagefind`` once every queued page is in; returns
@@ -207,15 +205,19 @@ class IndexFeeder:
 
     # --- background threads ---------------------------------------------------------------
 
-    def _send(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Send one request and wait for its reply (writer thread)."""
+    def _post(self, payload: dict[str, Any]) -> int:
+        """Send one request without waiting for its reply; return its id (writer thread)."""
         self._next_id += 1
         message = {"message_id": self._next_id, "payload": payload}
         stdin = self._proc.stdin
         assert stdin is not None
         stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
         stdin.flush()
-        return self._wait(self._next_id)
+        return self._next_id
+
+    def _send(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send one request and wait for its reply (writer thread)."""
+        return self._wait(self._post(payload))
 
     def _wait(self, message_id: int) -> dict[str, Any]:
         with self._reply:
@@ -259,22 +261,17 @@ class IndexFeeder:
                 if self.error is not None:
                     continue  # keep draining so that add() never blocks
                 # Pages are sent without waiting for each reply; replies are checked at the end.
-                self._next_id += 1
-                pending.append(self._next_id)
-                message = {
-                    "message_id": self._next_id,
-                    "payload": {
-                        "type": "AddFile",
-                        "index_id": index_id,
-                        "url": url,
-                        "file_path": None,
-                        "file_contents": html,
-                    },
-                }
-                stdin = self._proc.stdin
-                assert stdin is not None
-                stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
-                stdin.flush()
+                pending.append(
+                    self._post(
+                        {
+                            "type": "AddFile",
+                            "index_id": index_id,
+                            "url": url,
+                            "file_path": None,
+                            "file_contents": html,
+                        }
+                    )
+                )
         except Exception as err:  # reported by finish(), in Dutch
             self.error = self.error or f"{type(err).__name__}: {err}"
             with self._reply:
