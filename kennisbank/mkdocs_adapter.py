@@ -21,6 +21,8 @@ import logging
 import multiprocessing
 import os
 import re
+import shutil
+import tempfile
 import threading
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
@@ -138,11 +140,19 @@ def render_template(
 
 
 def _render_in_helper(
-    send: Connection, config: MkDocsConfig, files: Files, nav: Navigation, uris: list[str]
+    send: Connection,
+    config: MkDocsConfig,
+    files: Files,
+    nav: Navigation,
+    uris: list[str],
+    folder: Path,
 ) -> None:
     """Body of the helper process (a fork: it has the build's config, files and nav).
     First convert these pages' Markdown exactly as MkDocs would (``Page.render``) and send
-    that; then put each page through the theme's templates and send the finished HTML."""
+    that; then put each page through the theme's templates, write the finished HTML to a
+    file in ``folder`` and send the file names. Sending the pages themselves meant holding
+    all of them, twice while unpickling, in the main process (about 120 MB at 4,000
+    documents); from files the main process reads one page at a time."""
     warnings = _Warnings()
     mkdocs_log = logging.getLogger("mkdocs")
     for handler in list(mkdocs_log.handlers):
@@ -177,16 +187,22 @@ def _render_in_helper(
         return
     out.clear()
     warnings.records = []
-    html: dict[str, str] = {}
+    written: dict[str, str] = {}
     try:
         env = _cached_templates(config.theme.get_env(), config)
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-        for page in pages:
+        for number, page in enumerate(pages):
             page.content = config.plugins.on_page_content(
                 page.content or "", page=page, config=config, files=files
             )
-            html[page.file.src_uri] = render_template(page, config, nav, env, doc_files)
-        send.send((html, warnings.records))
+            html = render_template(page, config, nav, env, doc_files)
+            path = folder / f"{number}.html"
+            # surrogatepass: a lone surrogate survives the trip; MkDocs decides what to
+            # write for it, as for its own pages.
+            path.write_bytes(html.encode("utf-8", errors="surrogatepass"))
+            written[page.file.src_uri] = str(path)
+            page.content = None  # only this file is needed from here on
+        send.send((written, warnings.records))
     except BaseException as err:  # the main process then uses the theme itself
         send.send((None, [("mkdocs", logging.DEBUG, f"Kennisbank-hulpproces: {err!r}")]))
     finally:
@@ -208,10 +224,16 @@ class RenderHelper:
         self._results: dict[str, Rendered] | None = None
         self._html: dict[str, str] | None = None
         self._received = 0
+        # On disk beside the project (not in /tmp, which may be memory): the finished pages.
+        cache = project_root(config) / CACHE_DIR
+        cache.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix="helper-", dir=cache))
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=_render_in_helper, args=(send, config, files, nav, uris), daemon=True
+            target=_render_in_helper,
+            args=(send, config, files, nav, uris, self.folder),
+            daemon=True,
         )
         self._process.start()
         send.close()
@@ -234,21 +256,30 @@ class RenderHelper:
             self._results = self._next()
         return self._results
 
-    def html(self) -> dict[str, str] | None:
-        """The helper's finished pages (waits for them the first time); None if it failed,
-        then the theme is used here."""
+    def html(self, uri: str) -> str | None:
+        """The helper's finished page (waits for the helper the first time); None if it
+        failed, then the theme is used here. Each page is read once, then deleted."""
         if self._received == 0:
             self.results()
         if self._received == 1:
             self._html = self._next() if self._results is not None else None
             self._process.join()
-        return self._html
+        name = (self._html or {}).pop(uri, None)
+        if name is None:
+            return None
+        try:
+            data = Path(name).read_bytes()
+            os.unlink(name)
+        except OSError:
+            return None
+        return data.decode("utf-8", errors="surrogatepass")
 
     def close(self) -> None:
         if self._process.is_alive():
             self._process.kill()
         self._process.join()
         self._receive.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class KennisbankSite:
@@ -448,7 +479,8 @@ class KennisbankSite:
                     if (target := files.get_file_from_path(uri)) is not None
                 }
                 page.meta["template"] = PRERENDERED  # the helper applies the theme too
-        fragments = self.fragments.get(page.file.src_uri)
+        # Popped: a page's blocks are put in once, and are not needed after that.
+        fragments = self.fragments.pop(page.file.src_uri, None)
         html = expand(html, fragments) if fragments else html
         return print_urls(html, page.url, self.site_url)
 
@@ -508,13 +540,18 @@ class KennisbankSite:
             output = self.prerendered(page, config)
         if self.feeder is not None:
             self.feeder.add(page.file.dest_uri, output)
+        # MkDocs keeps every page's Markdown and HTML until the build ends; only the
+        # finished output is needed from here (about 150 MB at 4,000 documents).
+        page.markdown = page.content = None
+        if page.file.abs_src_path is None:  # a generated page, in memory
+            page.file.content_string = ""
         return output
 
     def prerendered(self, page: Page, config: MkDocsConfig) -> str:
         """The helper's finished HTML of a page; if the helper failed after converting it,
         the theme is applied here, as MkDocs would have."""
         del page.meta["template"]
-        html = (self.helper.html() or {}).pop(page.file.src_uri, None) if self.helper else None
+        html = self.helper.html(page.file.src_uri) if self.helper else None
         if html is None:
             assert self.nav is not None and self.env is not None and self.files is not None
             if self.doc_files is None:

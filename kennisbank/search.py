@@ -280,7 +280,7 @@ class IndexFeeder:
                 url, _ = self._queue.get()
                 stopped = url is _STOP
 
-    def _receive(self, text: bytes) -> None:
+    def _receive(self, text: bytes | bytearray) -> None:
         reply = json.loads(text)
         message_id = reply.get("message_id")
         payload = reply.get("payload", {})
@@ -305,21 +305,24 @@ class IndexFeeder:
     def _read(self) -> None:
         stdout = self._proc.stdout
         assert stdout is not None
-        parts: list[bytes] = []  # the message being received (the index arrives as one)
+        # The message being received, decoded as it comes in: the index arrives as one
+        # message (tens of MB for thousands of pages), so only its decoded bytes are kept,
+        # plus the few base64 characters that do not make a whole group of four yet.
+        decoded = bytearray()
+        tail = b""
         try:
             while chunk := os.read(stdout.fileno(), 1 << 16):
+                chunk = chunk.translate(None, b" \t\r\n")  # so that groups of four align
                 while (end := chunk.find(b",")) >= 0:
-                    parts.append(chunk[:end])
-                    chunk = chunk[end + 1 :]
-                    # The index arrives as one message (tens of MB for thousands of pages):
-                    # keep one copy at a time.
-                    message = b"".join(parts)
-                    parts = []
-                    text = base64.b64decode(message)
-                    del message
+                    decoded += base64.b64decode(tail + chunk[:end])
+                    chunk, tail = chunk[end + 1 :], b""
+                    text, decoded = decoded, bytearray()
                     self._receive(text)
                     del text
-                parts.append(chunk)
+                data = tail + chunk
+                whole = len(data) - len(data) % 4
+                decoded += base64.b64decode(data[:whole])
+                tail = data[whole:]
         except Exception as err:  # reported by finish()
             self.error = self.error or f"{type(err).__name__}: {err}"
             # Nobody reads Pagefind's output any more: stop it, so that a write to it fails

@@ -272,6 +272,8 @@ def test_helper_process_gives_the_same_site(built_site: Path, tmp_path: Path) ->
     assert len(parallel) > 100
     assert parallel.keys() == one.keys()
     assert [path for path in parallel if parallel[path] != one[path]] == []
+    # The helper hands its finished pages over as files; none is left behind.
+    assert list((ROOT / ".cache" / "kennisbank").glob("helper-*")) == []
 
 
 def test_a_french_document_carries_its_language(scratch_repo: Path, tmp_path: Path) -> None:
