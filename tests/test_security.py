@@ -156,3 +156,24 @@ def test_titles_are_escaped_in_the_page(scratch_repo: Path, tmp_path: Path) -> N
     assert "<h1>Kinderen &lt;12 jaar &amp; &quot;ouders&quot;</h1>" in page
     assert "<title>Kinderen &lt;12 jaar" in page
     assert "<12 jaar" not in page
+
+
+def test_local_host_serves_the_gzip_copies_like_nginx(built_site: Path) -> None:
+    """The server of the tests, the audit and the benchmark sends a page's ``.gz`` copy to a
+    client that accepts gzip, as ``gzip_static on`` in the nginx snippet does."""
+    import urllib.request
+
+    server, url = publish.serve_with_headers(built_site)
+    try:
+        request = urllib.request.Request(url + "zoeken/", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert response.headers["Content-Type"].startswith("text/html")
+            body = response.read()
+        plain = (built_site / "zoeken" / "index.html").read_bytes()
+        assert len(body) < len(plain) and gzip.decompress(body) == plain
+        with urllib.request.urlopen(url + "zoeken/", timeout=10) as response:
+            assert response.headers["Content-Encoding"] is None
+            assert response.read() == plain
+    finally:
+        server.shutdown()
