@@ -231,9 +231,14 @@ def generate(corpus: Corpus, site_url: str = "", cache: PageCache | None = None)
             raise InternalError(doc.source.rel) from err
         for att in doc.attachments:
             out.files[f"{doc.section}/{doc.id}/{att.name}"] = att.path
+    current = {doc.id: doc for doc in corpus.published()}
     if cache is not None:  # forget documents that were deleted or unpublished
-        for gone in set(cache) - {doc.id for doc in corpus.published()}:
+        for gone in set(cache) - set(current):
             del cache[gone]
+    # Cards of documents that were deleted, unpublished or changed (a new Document object)
+    # would never be used again: drop them, so that a long preview does not keep them.
+    for key in [key for key, hit in _cards.items() if current.get(key[0]) is not hit[0]]:
+        del _cards[key]
     overviews: dict[str, str] = {}
     for kind, docs in indexes.by_kind.items():
         overviews.update(listing_pages(corpus, indexes, kind, docs))

@@ -216,6 +216,9 @@ def test_in_process_caches_give_the_same_site_as_a_fresh_run(scratch_repo: Path)
     (scratch_repo / ADV / "advies-2.md").unlink()  # a document that others suggested
     same()
     assert "advies-2" not in pages
+    from kennisbank.generate import _cards  # rendered cards: none of the deleted document
+
+    assert _cards and not [key for key in _cards if key[0] == "advies-2"]
     vocabularies = scratch_repo / "content/_data/vocabularies.yml"
     vocabularies.write_text(
         vocabularies.read_text().replace("Onderwijs", "Onderwijs en vorming"), encoding="utf-8"
