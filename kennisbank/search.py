@@ -101,6 +101,22 @@ def index_url(html_path: str) -> str:
 
 _STOP = object()
 
+BODY_START = '<div class="kb-indexed" data-pagefind-body>'  # overrides/main.html
+BODY_END = "<!--kb-index-end-->"
+
+
+def for_index(html: str) -> str:
+    """What Pagefind reads of a page: its head and the part marked ``data-pagefind-body``
+    (the theme's header, navigation and footer are more than half of every page, and
+    Pagefind parses all of it before it skips it). The index is the same as the CLI's over
+    the whole pages (tested); a page without the markers is sent whole."""
+    start = html.find(BODY_START)
+    end = html.find(BODY_END, start)
+    body = html.find("<body")
+    if start < 0 or end < 0 or not 0 <= body < start:
+        return html
+    return f"{html[:body]}<body>{html[start:end]}</body></html>"
+
 
 class IndexFeeder:
     """Pagefind's indexing service (``pagefind --service``), fed page by page while the
@@ -153,7 +169,7 @@ class IndexFeeder:
         """Queue one rendered page (path inside the site, e.g. ``adviezen/x/index.html``).
         Pages without ``data-pagefind-body`` are skipped, as the CLI skips them."""
         if "data-pagefind-body" in html and self.error is None:
-            self._queue.put((index_url(html_path), html))
+            self._queue.put((index_url(html_path), for_index(html)))
 
     def start_writing(self, site_dir: Path) -> None:
         """Ask for the index in ``site_dir/pagefind`` once every queued page is in; returns

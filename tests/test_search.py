@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import ROOT, make_scratch_repo, run_mkdocs, serve, write_doc
 
-from kennisbank.search import SearchIndexError, index_site
+from kennisbank.search import BODY_END, BODY_START, SearchIndexError, for_index, index_site
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
@@ -121,6 +121,26 @@ def test_the_index_fed_during_the_build_equals_the_cli_index(
     fed, cli = fragments(built_site), fragments(copy)
     assert len(fed) > 20
     assert fed == cli
+
+
+def test_pagefind_is_sent_only_the_head_and_the_indexed_part(built_site: Path) -> None:
+    """While the site is built, Pagefind gets each page without the theme's header, nav and
+    footer (the test above shows the index is still the CLI's). Every indexed page carries
+    the end marker, or it would be sent whole."""
+    pages = [p for p in built_site.rglob("*.html") if "data-pagefind-body" in p.read_text()]
+    assert len(pages) > 20
+    whole = sent_total = 0
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        sent = for_index(html)
+        assert len(sent) < len(html), path
+        whole, sent_total = whole + len(html), sent_total + len(sent)
+        head = html[: html.index("<body")]
+        body = html[html.index(BODY_START) : html.index(BODY_END)]
+        assert sent == f"{head}<body>{body}</body></html>"
+        assert 'class="md-header' not in sent and 'class="md-footer' not in sent
+    assert sent_total < whole * 0.6
+    assert for_index("<html><body><p>x</p></body></html>") == "<html><body><p>x</p></body></html>"
 
 
 def test_a_failing_indexer_stops_the_build_in_dutch(scratch_repo: Path, tmp_path: Path) -> None:
