@@ -500,7 +500,10 @@ def report(results: list[Result], seed: int) -> str:
         "drawn by frequency from wordfreq, valid front matter over all four kinds. Each build "
         "runs in a fresh process on a temporary copy of the project; `make bench "
         'BENCH_ARGS="--sizes 250 1000 4000"` adds the large corpus. Timings on a shared machine '
-        "swing with its load (shown per table): compare runs made at a similar load.",
+        "swing with its load (shown per table): compare runs made at a similar load. The "
+        "first search runs in headless Chromium against a local server that sends the `.gz` "
+        "copies as the nginx snippet does (`publish.serve_with_headers`); its transfer is the "
+        "bytes on the wire under `/pagefind/`, with the uncompressed size beside it.",
     ]
     parts += [table(r, base) for r in results]
     parts += [
