@@ -16,6 +16,7 @@ and the search index is rebuilt in the background.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import multiprocessing
@@ -24,6 +25,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -49,6 +51,8 @@ from .validate import FileCache
 BLOCK_MARKER = re.compile(r"<!--\s*kennisbank:([a-z-]+)\s*-->")
 PRERENDERED = "kennisbank-prerendered.html"  # marks a page the helper put through the theme
 CACHE_DIR = ".cache/kennisbank"  # generated pages of dirty builds; never inside content/
+# A helper folder this old belongs to no running build (a build takes minutes at most).
+STALE_HELPER_SECONDS = 3600
 
 
 class _DirtyWarningFilter(logging.Filter):
@@ -207,6 +211,14 @@ def _render_in_helper(
         send.send((None, [("mkdocs", logging.DEBUG, f"Kennisbank-hulpproces: {err!r}")]))
     finally:
         send.close()
+
+
+def _remove_stale_helper_folders(cache: Path) -> None:
+    """Folders of helper processes of builds that were killed (see RenderHelper)."""
+    for stale in cache.glob("helper-*"):
+        with contextlib.suppress(OSError):
+            if time.time() - stale.stat().st_mtime > STALE_HELPER_SECONDS:
+                shutil.rmtree(stale, ignore_errors=True)
 
 
 class RenderHelper:
@@ -499,6 +511,8 @@ class KennisbankSite:
         a helper process (MkDocs goes through pages in order, so both start at once)."""
         self.stop_helper()
         self.files, self.doc_files = files, None
+        if self.full_build():
+            _remove_stale_helper_folders(project_root(config) / CACHE_DIR)
         if self.full_build() and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
             share = self.document_pages[len(self.document_pages) // 2 :]
             if share:

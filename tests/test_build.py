@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -361,3 +362,22 @@ def test_a_failing_helper_process_falls_back_to_the_same_site(
     fallback, parallel = outputs(site), outputs(built_site)
     assert len(fallback) > 50 and fallback.keys() == parallel.keys()
     assert [path for path in fallback if fallback[path] != parallel[path]] == []
+
+
+def test_a_killed_builds_helper_folder_is_cleaned_up(scratch_repo: Path, tmp_path: Path) -> None:
+    """The helper hands pages over in .cache/kennisbank/helper-*; a build that was killed
+    leaves its folder behind, and a later build removes it once it is an hour old (a
+    younger one may belong to a build that is still running)."""
+    write_doc(scratch_repo, "advisories/adviezen/een.md", advies())
+    cache = scratch_repo / ".cache" / "kennisbank"
+    old, young = cache / "helper-old", cache / "helper-young"
+    for folder in (old, young):
+        folder.mkdir(parents=True)
+        (folder / "0.html").write_text("<p>oud</p>", encoding="utf-8")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    result = run_mkdocs(scratch_repo, tmp_path / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not old.exists()
+    assert young.exists()
+    assert sorted(p.name for p in cache.glob("helper-*")) == ["helper-young"]
