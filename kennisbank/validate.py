@@ -26,7 +26,7 @@ from .model import (
     field_name,
 )
 from .reader import read_document, relpath
-from .safety import unsafe_lines, unsafe_reason
+from .safety import MAX_PER_DOCUMENT, slow_blocks, unsafe_lines, unsafe_reason
 from .schema_check import SchemaChecker, line_of, suggest
 
 
@@ -270,6 +270,21 @@ def _check_unsafe(source: SourceFile) -> list[Problem]:
                     "tekst zonder HTML-code of scripts.",
                 )
             )
+    for line, char, count, limit in slow_blocks(source.body):
+        if limit == MAX_PER_DOCUMENT:
+            where, fix = "per document", "of verdeel de tekst over meer documenten"
+        else:
+            where, fix = "per alinea", "of verdeel de alinea met lege regels"
+        problems.append(
+            Problem(
+                source.rel,
+                source.body_line + line,
+                "",
+                f"{'de tekst' if limit == MAX_PER_DOCUMENT else 'deze alinea'} bevat {count} "
+                f"keer '{char}' (hoogstens {limit} {where}). Zoveel maakt het omzetten naar "
+                f"een webpagina erg traag. Haal overbodige tekens weg {fix}.",
+            )
+        )
     for line, reason in sorted(unsafe_lines(source.body).items()):
         problems.append(
             Problem(

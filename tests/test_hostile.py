@@ -242,6 +242,25 @@ CASES = [
         f"{BAD}:3: title: ",
         "<script>",
     ),
+    # Markdown that Python-Markdown converts in quadratic time (minutes to hours).
+    Case(
+        "markdown-many-brackets",
+        {BAD: advies(body="Tekst.\n\n" + "[" * 50_000)},
+        f"{BAD}:11: ",
+        "50000 keer '['",
+    ),
+    Case(
+        "markdown-many-unclosed-tags",
+        {BAD: advies(body="Tekst.\n\n" + "<a " * 3000)},
+        f"{BAD}:11: ",
+        "3000 keer '<'",
+    ),
+    Case(
+        "markdown-many-bracket-paragraphs",
+        {BAD: advies(body="\n\n".join(["[x](" * 900] * 12))},
+        f"{BAD}:9: ",
+        "10800 keer '['",
+    ),
     Case(
         "script-in-markdown",
         {BAD: advies(body="Tekst\n<script>alert(1)</script>")},

@@ -226,3 +226,22 @@ def test_relative_site_paths_match_posixpath() -> None:
     files += ["toolkits/u/index.md", "a/b/y.md", "assets/logo.svg"]
     for path, base in itertools.product(files, folders):
         assert relative(path, base) == posixpath.relpath(path, base or "."), (path, base)
+
+
+def test_slow_markdown_limits_leave_real_texts_alone() -> None:
+    """The limits against Markdown that converts in quadratic time (safety.slow_blocks)
+    count what is slow, not what is common: many closed links or a long raw HTML table
+    pass; 1,001 '[' in one block, or '<' that no '>' follows on their line, do not."""
+    from kennisbank.safety import MAX_PER_BLOCK, slow_blocks
+
+    links = " ".join(f"[link {i}](https://example.org/{i})" for i in range(300))
+    row = "<tr><td>a</td><td>b</td><td>c</td></tr>"
+    table = "<table>\n" + "\n".join([row] * 3000) + "\n</table>"
+    paragraphs = "\n\n".join(["[a](b) " * 900] * 11)  # 9,900 in all, 900 per paragraph
+    assert slow_blocks(links) == slow_blocks(table) == slow_blocks(paragraphs) == []
+    assert slow_blocks("a\n\n" + "[" * MAX_PER_BLOCK) == []
+    assert slow_blocks("a\n\n" + "[" * (MAX_PER_BLOCK + 1)) == [(2, "[", 1001, 1000)]
+    assert slow_blocks("x " + "<a " * 1200 + ">") == []  # one '>' closes the run
+    assert slow_blocks("> " * 5 + "<a " * 1200) == [(0, "<", 1200, 1000)]
+    # A list is one block here: its items together count.
+    assert slow_blocks("\n".join(["- [x](y)"] * 1001)) == [(0, "[", 1001, 1000)]
