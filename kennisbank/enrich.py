@@ -55,17 +55,38 @@ def relative(path: str, base: str) -> str:
     return "/".join([".."] * (len(here) - common) + parts[common:])
 
 
+# A preview enriches the whole corpus after every edit. A document's rewritten body and
+# link targets depend on its text and on what exists to link to: kept per document (the
+# same Document object, see validate.load_corpus) while the link targets stay the same.
+# Documents with link problems are not kept (their messages look at the disk).
+_rewritten: dict[str, tuple[Document, str, list[str]]] = {}
+_rewritten_for: list[object] = [None]
+
+
 def enrich(corpus: Corpus, failed: set[str] = frozenset()) -> list[Problem]:  # type: ignore[assignment]
     """Rewrite body links, fill ``corpus.bodies``, ``related`` and ``backlinks``."""
     mapping, concepts = site_paths(corpus)
     failed_keys = {_key(Path(p)) for p in failed}
     concepts |= failed_keys
+    targets_now = (mapping, concepts, failed_keys)
+    if _rewritten_for[0] != targets_now:
+        _rewritten.clear()
+        _rewritten_for[0] = targets_now
     pages = {doc.page_path: doc for doc in corpus.published()}
     by_id = corpus.by_id()
     problems: list[Problem] = []
     links: dict[str, list[str]] = {}
     for doc in corpus.published():
-        body, targets, doc_problems = rewrite_links(doc, mapping, concepts, failed_keys)
+        hit = _rewritten.get(doc.id)
+        doc_problems: list[Problem]
+        if hit is not None and hit[0] is doc:
+            body, targets, doc_problems = hit[1], hit[2], []
+        else:
+            body, targets, doc_problems = rewrite_links(doc, mapping, concepts, failed_keys)
+            if doc_problems:
+                _rewritten.pop(doc.id, None)
+            else:
+                _rewritten[doc.id] = (doc, body, targets)
         corpus.bodies[doc.id] = body
         problems += doc_problems
         links[doc.id] = [pages[t].id for t in targets if t in pages and pages[t].id != doc.id]

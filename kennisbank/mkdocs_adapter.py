@@ -306,6 +306,8 @@ class KennisbankSite:
         self.file_cache: FileCache = {}
         self.page_cache: PageCache = {}
         self.page_stamps: dict[str, str] = {}  # dirty builds: cache file -> its content hash
+        # ... and the objects that hash was computed from (page_file)
+        self.stamp_inputs: dict[str, tuple[str, list[str] | None, str]] = {}
         self.feeder: IndexFeeder | None = None
         self.helper: RenderHelper | None = None
         self.nav: Navigation | None = None
@@ -386,6 +388,7 @@ class KennisbankSite:
         site = Path(config.site_dir)
         for dest in sorted(set(self.outputs) - set(current)):
             self.page_stamps.pop(self.outputs[dest], None)  # its cache file goes too
+            self.stamp_inputs.pop(self.outputs[dest], None)
             for target, top in (
                 (site / dest, site),
                 (root / CACHE_DIR / "pages" / self.outputs[dest], root / CACHE_DIR / "pages"),
@@ -441,9 +444,13 @@ class KennisbankSite:
         if not self.dirty:
             return File.generated(config, path, content=text)
         target = root / CACHE_DIR / "pages" / path
-        stamp = hashlib.sha256(
-            "\0".join([text, *self.fragments.get(path, [])]).encode("utf-8")
-        ).hexdigest()
+        fragments = self.fragments.get(path)
+        known_inputs = self.stamp_inputs.get(path)
+        if known_inputs is not None and known_inputs[0] is text and known_inputs[1] is fragments:
+            stamp = known_inputs[2]  # a document page from generate's cache: same objects
+        else:
+            stamp = hashlib.sha256("\0".join([text, *(fragments or [])]).encode()).hexdigest()
+            self.stamp_inputs[path] = (text, fragments, stamp)
         stamp_file = target.with_name(target.name + ".sha256")
         known = self.page_stamps.get(path)  # this session wrote it: no need to read the stamp
         if known != stamp and (

@@ -192,15 +192,17 @@ def test_in_process_caches_give_the_same_site_as_a_fresh_run(scratch_repo: Path)
     cache: dict = {}
     pages: dict = {}  # generate's cache of document pages, as `make serve` keeps it
 
+    from kennisbank import enrich, opendata
     from kennisbank import generate as generate_module
-    from kennisbank import opendata
 
-    def fresh_run():  # without what earlier runs kept in this process (cards, export rows)
-        kept = [(memo, dict(memo)) for memo in (generate_module._cards, opendata._rows)]
+    def fresh_run():  # without what earlier runs kept in this process (bodies, cards, rows)
+        memos = (enrich._rewritten, generate_module._cards, opendata._rows)
+        kept = [(memo, dict(memo)) for memo in memos]
         for memo, _ in kept:
             memo.clear()
         try:
-            return generate(load(scratch_repo)[0])
+            fresh_corpus, problems = load(scratch_repo)
+            return problems, generate(fresh_corpus)
         finally:
             for memo, saved in kept:
                 memo.clear()
@@ -209,8 +211,10 @@ def test_in_process_caches_give_the_same_site_as_a_fresh_run(scratch_repo: Path)
     def same() -> None:
         # Twice: the second run reuses what the first one kept.
         for _ in range(2):
-            cached = generate(load(scratch_repo, cache)[0], cache=pages)
-            fresh = fresh_run()
+            cached_corpus, cached_problems = load(scratch_repo, cache)
+            cached = generate(cached_corpus, cache=pages)
+            fresh_problems, fresh = fresh_run()
+            assert cached_problems == fresh_problems
             assert cached.pages == fresh.pages and cached.fragments == fresh.fragments
             assert cached.texts == fresh.texts and cached.files == fresh.files
 
@@ -240,6 +244,8 @@ def test_in_process_caches_give_the_same_site_as_a_fresh_run(scratch_repo: Path)
         vocabularies.read_text().replace("Onderwijs", "Onderwijs en vorming"), encoding="utf-8"
     )
     same()  # every label on every page
+    (scratch_repo / ADV / "advies-0.md").unlink()  # every other document links to it
+    same()  # ... so each of them now has a broken link
 
 
 def test_preview_hears_changes_from_the_kernel(tmp_path: Path) -> None:
