@@ -193,6 +193,11 @@ def _render_in_helper(
     warnings.records = []
     written: dict[str, str] = {}
     try:
+        # A nav entry without a title of its own shows its page's title, which MkDocs
+        # takes from the page once it is converted; that happens in the main process, so
+        # the helper would not know it. The main process then applies the theme.
+        if any("title" not in vars(item) for item in nav.pages):
+            raise RuntimeError("een menu-item zonder eigen titel")
         env = _cached_templates(config.theme.get_env(), config)
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         for number, page in enumerate(pages):
@@ -562,7 +567,10 @@ class KennisbankSite:
         if self.feeder is not None:
             self.feeder.add(page.file.dest_uri, output)
         # MkDocs keeps every page's Markdown and HTML until the build ends; only the
-        # finished output is needed from here (about 150 MB at 4,000 documents).
+        # finished output is needed from here (about 150 MB at 4,000 documents). The title
+        # is pinned first: MkDocs derives it from the Markdown, and pages rendered later
+        # show it in their navigation.
+        page.title = page.title
         page.markdown = page.content = None
         if page.file.abs_src_path is None:  # a generated page, in memory
             page.file.content_string = ""

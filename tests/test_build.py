@@ -381,3 +381,24 @@ def test_a_killed_builds_helper_folder_is_cleaned_up(scratch_repo: Path, tmp_pat
     assert not old.exists()
     assert young.exists()
     assert sorted(p.name for p in cache.glob("helper-*")) == ["helper-young"]
+
+
+def test_nav_titles_survive_the_pages_being_released(scratch_repo: Path, tmp_path: Path) -> None:
+    """After a page is written its Markdown is released (memory); a nav entry without a
+    title of its own, whose title MkDocs takes from the page, still shows it on pages
+    rendered later."""
+    config = scratch_repo / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("  - Contact: contact.md\n", "  - Contact: contact.md\n  - privacy.md\n")
+    text = text.replace("  /privacy.md\n", "")
+    config.write_text(text, encoding="utf-8")
+    write_doc(scratch_repo, "advisories/adviezen/een.md", advies())
+    site = tmp_path / "site"
+    result = run_mkdocs(scratch_repo, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 10
+    assert [
+        p for p in pages if re.search(r'href="[^"]*privacy/"[^>]*>\s*None\s*<', p.read_text())
+    ] == []
+    assert "Privacyverklaring" in (site / "zoeken" / "index.html").read_text(encoding="utf-8")
