@@ -26,7 +26,7 @@ from .model import (
     field_name,
 )
 from .reader import read_document, relpath
-from .safety import MAX_PER_DOCUMENT, slow_blocks, unsafe_lines, unsafe_reason
+from .safety import MAX_SCAN_PER_DOCUMENT, slow_paragraphs, unsafe_lines, unsafe_reason
 from .schema_check import SchemaChecker, line_of, suggest
 
 
@@ -270,19 +270,19 @@ def _check_unsafe(source: SourceFile) -> list[Problem]:
                     "tekst zonder HTML-code of scripts.",
                 )
             )
-    for line, char, count, limit in slow_blocks(source.body):
-        if limit == MAX_PER_DOCUMENT:
-            where, fix = "per document", "of verdeel de tekst over meer documenten"
+    for line, scanned, limit in slow_paragraphs(source.body):
+        if limit == MAX_SCAN_PER_DOCUMENT:
+            what = f"de tekst laat het omzetten {scanned} tekens doorzoeken (hoogstens {limit})"
         else:
-            where, fix = "per alinea", "of verdeel de alinea met lege regels"
+            what = f"deze alinea laat het omzetten {scanned} tekens doorzoeken (hoogstens {limit})"
         problems.append(
             Problem(
                 source.rel,
                 source.body_line + line,
                 "",
-                f"{'de tekst' if limit == MAX_PER_DOCUMENT else 'deze alinea'} bevat {count} "
-                f"keer '{char}' (hoogstens {limit} {where}). Zoveel maakt het omzetten naar "
-                f"een webpagina erg traag. Haal overbodige tekens weg {fix}.",
+                f"{what}, door haken '[', '(' of '<' die niet of pas veel verder gesloten "
+                "worden. Dat maakt het omzetten naar een webpagina erg traag. Sluit elke "
+                "haak (met ']', ')' of '>') of haal overbodige haken weg.",
             )
         )
     for line, reason in sorted(unsafe_lines(source.body).items()):

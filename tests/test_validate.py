@@ -229,19 +229,26 @@ def test_relative_site_paths_match_posixpath() -> None:
 
 
 def test_slow_markdown_limits_leave_real_texts_alone() -> None:
-    """The limits against Markdown that converts in quadratic time (safety.slow_blocks)
-    count what is slow, not what is common: many closed links or a long raw HTML table
-    pass; 1,001 '[' in one block, or '<' that no '>' follows on their line, do not."""
-    from kennisbank.safety import MAX_PER_BLOCK, slow_blocks
+    """The limit against Markdown that converts in quadratic time (safety.slow_paragraphs)
+    counts what Markdown scans, not what is common: hundreds of closed links, a table of
+    1,100 links or a long raw HTML table pass; brackets that stay open over a long text
+    do not, nor a paragraph that only looks split (a line with a no-break space)."""
+    from kennisbank.safety import MAX_SCAN_PER_PARAGRAPH, scan_cost, slow_paragraphs
 
     links = " ".join(f"[link {i}](https://example.org/{i})" for i in range(300))
+    linked_table = "| a | b |\n|---|---|\n" + "\n".join(
+        f"| [l{i}](https://example.org/{i}) | x |" for i in range(1100)
+    )
     row = "<tr><td>a</td><td>b</td><td>c</td></tr>"
     table = "<table>\n" + "\n".join([row] * 3000) + "\n</table>"
-    paragraphs = "\n\n".join(["[a](b) " * 900] * 11)  # 9,900 in all, 900 per paragraph
-    assert slow_blocks(links) == slow_blocks(table) == slow_blocks(paragraphs) == []
-    assert slow_blocks("a\n\n" + "[" * MAX_PER_BLOCK) == []
-    assert slow_blocks("a\n\n" + "[" * (MAX_PER_BLOCK + 1)) == [(2, "[", 1001, 1000)]
-    assert slow_blocks("x " + "<a " * 1200 + ">") == []  # one '>' closes the run
-    assert slow_blocks("> " * 5 + "<a " * 1200) == [(0, "<", 1200, 1000)]
-    # A list is one block here: its items together count.
-    assert slow_blocks("\n".join(["- [x](y)"] * 1001)) == [(0, "[", 1001, 1000)]
+    for text in (links, linked_table, table, "Tekst (met haakjes) en <b>vet</b>."):
+        assert slow_paragraphs(text) == [], text[:40]
+    # Scanned: from each opener to its closer, or to the end of the paragraph.
+    assert scan_cost("[ab]") == 3 and scan_cost("(ab") == 3 and scan_cost("<a <b") == 5 + 2
+    assert scan_cost("<a <b>") == 0  # a '>' ends every open '<' before it
+    open_run = "[" * 100 + "x" * (MAX_SCAN_PER_PARAGRAPH // 100)
+    assert slow_paragraphs("Tekst.\n\n" + open_run)[0][:1] == (2,)
+    assert slow_paragraphs("Tekst.\n\n" + open_run.replace("x", "]", 100)) == []
+    hidden = "\n\u00a0\n".join(["[" * 50 + "x" * 1000] * 30)  # one paragraph to Markdown
+    assert slow_paragraphs(hidden)[0][0] == 0
+    assert slow_paragraphs(hidden.replace("\u00a0", "")) == []  # really 30 paragraphs
