@@ -227,24 +227,46 @@ class _HeadersHandler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
     def send_head(self):  # type: ignore[no-untyped-def]  # returns a file, as the base does
+        asked = self.path.split("?", 1)[0].split("#", 1)[0]
         path = Path(self.translate_path(self.path))
-        if self.path.split("?", 1)[0].endswith("/") and path.is_dir():
+        if path.is_dir() and asked.endswith("/"):
             path = path / "index.html"
+        elif path.is_dir() or asked.endswith("/"):
+            return super().send_head()  # the redirect to the folder, or a 404
         compressed = path.with_name(path.name + ".gz")
-        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (accepts and path.is_file() and compressed.is_file()):
+        if not (
+            accepts_gzip(self.headers.get("Accept-Encoding", ""))
+            and path.is_file()
+            and compressed.is_file()
+        ):
             return super().send_head()
         body = compressed.open("rb")
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Vary", "Accept-Encoding")
-        self.send_header("Content-Length", str(os.fstat(body.fileno()).st_size))
-        self.end_headers()
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Vary", "Accept-Encoding")
+            self.send_header("Content-Length", str(os.fstat(body.fileno()).st_size))
+            self.send_header("Last-Modified", self.date_time_string(int(path.stat().st_mtime)))
+            self.end_headers()
+        except BaseException:
+            body.close()
+            raise
         return body
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header allows gzip (``gzip;q=0`` does not)."""
+    for part in header.split(","):
+        name, _, params = part.partition(";")
+        if name.strip().lower() != "gzip":
+            continue
+        quality = params.strip().lower().removeprefix("q=") if "q=" in params else "1"
+        try:
+            return float(quality) > 0
+        except ValueError:
+            return False
+    return False
 
 
 def serve_with_headers(site_dir: Path) -> tuple[http.server.ThreadingHTTPServer, str]:

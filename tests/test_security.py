@@ -161,6 +161,7 @@ def test_titles_are_escaped_in_the_page(scratch_repo: Path, tmp_path: Path) -> N
 def test_local_host_serves_the_gzip_copies_like_nginx(built_site: Path) -> None:
     """The server of the tests, the audit and the benchmark sends a page's ``.gz`` copy to a
     client that accepts gzip, as ``gzip_static on`` in the nginx snippet does."""
+    import urllib.error
     import urllib.request
 
     server, url = publish.serve_with_headers(built_site)
@@ -175,5 +176,31 @@ def test_local_host_serves_the_gzip_copies_like_nginx(built_site: Path) -> None:
         with urllib.request.urlopen(url + "zoeken/", timeout=10) as response:
             assert response.headers["Content-Encoding"] is None
             assert response.read() == plain
+        refused = urllib.request.Request(url + "zoeken/", headers={"Accept-Encoding": "gzip;q=0"})
+        with urllib.request.urlopen(refused, timeout=10) as response:
+            assert response.headers["Content-Encoding"] is None
+        for headers in ({"Accept-Encoding": "gzip"}, {}):  # a file asked for as a folder
+            wrong = urllib.request.Request(url + "zoeken/index.html/", headers=headers)
+            with pytest.raises(urllib.error.HTTPError) as error:
+                urllib.request.urlopen(wrong, timeout=10)
+            assert error.value.code == 404
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("gzip", True),
+        ("gzip, deflate, br", True),
+        ("br;q=1.0, gzip;q=0.8", True),
+        ("GZIP", True),
+        ("gzip;q=0", False),
+        ("gzip;q=0.0", False),
+        ("deflate", False),
+        ("", False),
+        ("gzip;q=x", False),
+    ],
+)
+def test_accept_encoding_is_read_like_a_host(header: str, expected: bool) -> None:
+    assert publish.accepts_gzip(header) is expected
