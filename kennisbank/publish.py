@@ -226,6 +226,9 @@ class _HeadersHandler(http.server.SimpleHTTPRequestHandler):
             self.send_header(name, value)
         super().end_headers()
 
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
     def send_head(self):  # type: ignore[no-untyped-def]  # returns a file, as the base does
         asked = self.path.split("?", 1)[0].split("#", 1)[0]
         path = Path(self.translate_path(self.path))

@@ -204,3 +204,20 @@ def test_local_host_serves_the_gzip_copies_like_nginx(built_site: Path) -> None:
 )
 def test_accept_encoding_is_read_like_a_host(header: str, expected: bool) -> None:
     assert publish.accepts_gzip(header) is expected
+
+
+def test_local_host_does_not_log_every_request(built_site: Path, capsys) -> None:
+    """The server of the tests, the audit and the benchmark keeps quiet (the standard
+    handler prints a line per request to stderr)."""
+    import contextlib
+    import urllib.request
+
+    server, url = publish.serve_with_headers(built_site)
+    try:
+        for path in ("", "zoeken/", "bestaat-niet/"):
+            request = urllib.request.Request(url + path, headers={"Accept-Encoding": "gzip"})
+            with contextlib.suppress(OSError):  # the 404
+                urllib.request.urlopen(request, timeout=10).read()
+    finally:
+        server.shutdown()
+    assert capsys.readouterr().err == ""
