@@ -525,9 +525,8 @@ class KennisbankSite:
         self.files, self.doc_files = files, None
         if self.full_build():
             _remove_stale_helper_folders(project_root(config) / CACHE_DIR)
-        if self.full_build() and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
             share = self.document_pages[len(self.document_pages) // 2 :]
-            if share:
+            if share and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
                 self.helper = RenderHelper(config, files, nav, share)
         self.nav = nav
         return nav

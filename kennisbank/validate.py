@@ -271,16 +271,14 @@ def _check_unsafe(source: SourceFile) -> list[Problem]:
                 )
             )
     for line, scanned, limit in slow_paragraphs(source.body):
-        if limit == MAX_SCAN_PER_DOCUMENT:
-            what = f"de tekst laat het omzetten {scanned} tekens doorzoeken (hoogstens {limit})"
-        else:
-            what = f"deze alinea laat het omzetten {scanned} tekens doorzoeken (hoogstens {limit})"
+        where = "de tekst" if limit == MAX_SCAN_PER_DOCUMENT else "deze alinea"
         problems.append(
             Problem(
                 source.rel,
                 source.body_line + line,
                 "",
-                f"{what}, door haken '[', '(' of '<' die niet of pas veel verder gesloten "
+                f"{where} laat het omzetten {scanned} tekens doorzoeken (hoogstens {limit}), "
+                "door haken '[', '(' of '<' die niet of pas veel verder gesloten "
                 "worden. Dat maakt het omzetten naar een webpagina erg traag. Sluit elke "
                 "haak (met ']', ')' of '>') of haal overbodige haken weg.",
             )
