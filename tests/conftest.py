@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,16 @@ def serve(directory: Path) -> Iterator[str]:
 def site_url(built_site: Path) -> Iterator[str]:
     with serve(built_site) as url:
         yield url
+
+
+def site_files(site: Path, keep: Callable[[Path], bool] = lambda p: True) -> dict[str, bytes]:
+    """A built site's files (path inside the site -> bytes), without the search index
+    (its file names differ between runs), filtered by ``keep``."""
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and "pagefind" not in p.relative_to(site).parts and keep(p)
+    }
 
 
 def make_scratch_repo(root: Path) -> Path:

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
-from conftest import ROOT, advies, run_mkdocs, write_doc
+from conftest import ROOT, advies, run_mkdocs, site_files, write_doc
 
 from kennisbank.generate import generate
 from kennisbank.pipeline import load
@@ -260,14 +260,7 @@ def test_helper_process_gives_the_same_site(built_site: Path, tmp_path: Path) ->
     assert result.returncode == 0, result.stdout + result.stderr
 
     def outputs(site: Path) -> dict[str, bytes]:
-        return {
-            p.relative_to(site).as_posix(): p.read_bytes()
-            for p in site.rglob("*")
-            if p.is_file()
-            and "pagefind" not in p.parts
-            and p.name != "_headers"
-            and not p.name.endswith(".gz")
-        }
+        return site_files(site, lambda p: p.name != "_headers" and not p.name.endswith(".gz"))
 
     parallel, one = outputs(built_site), outputs(single)
     assert len(parallel) > 100
@@ -353,11 +346,7 @@ def test_a_failing_helper_process_falls_back_to_the_same_site(
     assert "geplante fout in het hulpproces" in caplog.text  # the fallback was taken
 
     def outputs(folder: Path) -> dict[str, bytes]:
-        return {
-            p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in folder.rglob("*.html")
-            if "pagefind" not in p.parts
-        }
+        return site_files(folder, lambda p: p.suffix == ".html")
 
     fallback, parallel = outputs(site), outputs(built_site)
     assert len(fallback) > 50 and fallback.keys() == parallel.keys()

@@ -13,7 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from conftest import advies, run_mkdocs, write_doc
+from conftest import advies, run_mkdocs, site_files, write_doc
 
 from kennisbank.pipeline import load
 
@@ -37,14 +37,10 @@ def corpus(root: Path) -> None:
 
 
 def html_files(site: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(site).as_posix(): p.read_bytes()
-        for p in site.rglob("*")
-        if p.is_file()
-        and "pagefind" not in p.parts
-        and p.suffix in (".html", ".xml", ".json", ".csv")
-        and p.name not in ("sitemap.xml",)
-    }
+    return site_files(
+        site,
+        lambda p: p.suffix in (".html", ".xml", ".json", ".csv") and p.name != "sitemap.xml",
+    )
 
 
 def dirty_build(root: Path, site: Path) -> subprocess.CompletedProcess[str]:
