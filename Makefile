@@ -27,8 +27,10 @@ build: $(STAMP)
 
 ## Build and serve the site at http://127.0.0.1:8000, reloading on every change. --dirty:
 ## after the first build only changed pages are rendered again (see mkdocs_adapter.py).
+## --no-strict: a preview never stops at a problem; it keeps the last good site and shows
+## the problems (and MkDocs' warnings) on every page; `make build` stays strict.
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --strict --dirty -a 127.0.0.1:8000
+	$(BIN)/mkdocs serve --no-strict --dirty -a 127.0.0.1:8000
 
 ## Debian's Chromium for the browser tests (never a browser download).
 chromium:

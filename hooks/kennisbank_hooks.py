@@ -5,6 +5,7 @@ from kennisbank.mkdocs_adapter import KennisbankSite
 _site = KennisbankSite()
 
 on_startup = _site.on_startup
+on_pre_build = _site.on_pre_build
 on_files = _site.on_files
 on_serve = _site.on_serve
 on_nav = _site.on_nav
@@ -14,3 +15,4 @@ on_page_content = _site.on_page_content
 on_post_page = _site.on_post_page
 on_build_error = _site.on_build_error
 on_post_build = _site.on_post_build
+on_shutdown = _site.on_shutdown

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from . import templates
 from .loader import discover
@@ -18,13 +19,52 @@ from .reader import relpath
 from .schema_check import SchemaChecker
 from .validate import check_file
 
+# argparse's own English error texts (Python 3.11-3.13), in Dutch.
+ARGPARSE_ERRORS = [
+    (re.compile(r"the following arguments are required: (.*)"), r"dit ontbreekt nog: \1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"onbekend in deze opdracht: \1"),
+    (
+        re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"),
+        r"\1: \2 bestaat niet; kies uit \3",
+    ),
+    (re.compile(r"argument (\S+): expected one argument"), r"\1: geef er een waarde bij"),
+    (re.compile(r"argument (\S+): ignored explicit argument (.*)"), r"\1: \2 hoort hier niet"),
+    (re.compile(r"ambiguous option: (\S+) could match (.*)"), r"\1 kan meer betekenen: \2"),
+]
+
+
+def dutch_error(message: str) -> str:
+    for pattern, dutch in ARGPARSE_ERRORS:
+        if pattern.fullmatch(message):
+            return pattern.sub(dutch, message)
+    return message
+
+
+class DutchFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, "Gebruik: " if prefix is None else prefix)
+
 
 class DutchParser(argparse.ArgumentParser):
+    """argparse with Dutch help, usage and errors: arguments go into groups with Dutch
+    titles (argparse's own titles stay empty and are left out), and the help option is
+    our own."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", DutchFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self.arguments = self.add_argument_group("argumenten")
+        self.options = self.add_argument_group("opties")
+        self.options.add_argument(
+            "-h", "--help", action="help", help="toon deze uitleg en stop"
+        )
+
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(
             2,
-            f"kennisbank: fout in de opdracht: {message}\n"
+            f"kennisbank: fout in de opdracht: {dutch_error(message)}.\n"
             "Gebruik 'kennisbank --help' voor uitleg.\n",
         )
 
@@ -37,31 +77,44 @@ def find_root(start: Path) -> Path:
     return start
 
 
+DEBUG_HELP = "toon technische details bij een interne fout"
+
+
 def build_parser() -> DutchParser:
     parser = DutchParser(
         prog="kennisbank", description="Kennisbank: controleer en maak documenten."
     )
-    parser.add_argument(
-        "--debug", action="store_true", help="toon technische details bij een interne fout"
+    parser.options.add_argument("--debug", action="store_true", help=DEBUG_HELP)
+    sub = parser.add_subparsers(
+        dest="command",
+        required=True,
+        parser_class=DutchParser,
+        title="opdrachten",
+        metavar="OPDRACHT",
     )
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=DutchParser)
     check = sub.add_parser("check", help="controleer documenten (standaard: alles)")
-    check.add_argument(
-        "paths", nargs="*", metavar="PAD", help="bestand(en) of map(pen) om te tonen"
+    check.arguments.add_argument(
+        "paths", nargs="*", metavar="PAD", help="bestand(en) of map(pen) om te controleren"
     )
-    check.add_argument(
+    check.options.add_argument(
         "--format",
         choices=["text", "json"],
         default="text",
         help="uitvoer als tekst (standaard) of JSON",
     )
-    check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    check.options.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP
+    )
     new = sub.add_parser("new", help="maak een nieuw document vanuit een sjabloon")
-    new.add_argument(
+    new.arguments.add_argument(
         "kind", choices=list(KINDS), metavar="SOORT", help="advies, standpunt, toolkit of praktijk"
     )
-    new.add_argument("id", metavar="ID", help="id van het document, bv. schoolkosten-2026")
-    new.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    new.arguments.add_argument(
+        "id", metavar="ID", help="id van het document, bv. schoolkosten-2026"
+    )
+    new.options.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP
+    )
     return parser
 
 
@@ -105,18 +158,21 @@ def cmd_check(root: Path, paths: list[str], fmt: str) -> int:
             return 2
         wanted.append(relpath(path, root))
     corpus, problems = load(root)
+    documents = len(discover(root))
     if wanted:
         problems = [p for p in problems if any(_under(p.path, w) for w in wanted)]
         # A file outside the document folders (a draft elsewhere) is checked on its own.
         known = {p.resolve() for p in discover(root)}
+        documents = sum(any(_under(relpath(p, root), w) for w in wanted) for p in known)
         checker = SchemaChecker(corpus.vocabularies)
         for raw in paths:
             path = Path(raw)
             if path.is_file() and path.suffix == ".md" and path.resolve() not in known:
                 problems += check_file(path, root, checker)
+                documents += 1
     if fmt == "json":
         json.dump(
-            {"problems": [p.as_dict() for p in problems], "documents": len(corpus.documents)},
+            {"problems": [p.as_dict() for p in problems], "documents": documents},
             sys.stdout,
             ensure_ascii=False,
             indent=2,
@@ -125,7 +181,7 @@ def cmd_check(root: Path, paths: list[str], fmt: str) -> int:
     else:
         for problem in problems:
             print(problem.format())
-        print(summary(problems, len(corpus.documents)), file=sys.stderr)
+        print(summary(problems, documents))
     return 1 if problems else 0
 
 

@@ -7,12 +7,13 @@ turned into relations (``related`` and "Verwezen door").
 
 from __future__ import annotations
 
+import difflib
 import os
 import posixpath
 import re
 from pathlib import Path
 
-from .model import Corpus, Document, Problem
+from .model import Corpus, Document, Problem, SourceFile
 
 CONTENT = "content"
 # The target excludes brackets so that a hostile line cannot make matching quadratic.
@@ -82,7 +83,9 @@ def enrich(corpus: Corpus, failed: set[str] = frozenset()) -> list[Problem]:  # 
         if hit is not None and hit[0] is doc:
             body, targets, doc_problems = hit[1], hit[2], []
         else:
-            body, targets, doc_problems = rewrite_links(doc, mapping, concepts, failed_keys)
+            body, targets, doc_problems = rewrite_links(
+                doc.source, doc.page_path, mapping, concepts, failed_keys
+            )
             if doc_problems:
                 _rewritten.pop(doc.id, None)
             else:
@@ -91,6 +94,10 @@ def enrich(corpus: Corpus, failed: set[str] = frozenset()) -> list[Problem]:  # 
         problems += doc_problems
         links[doc.id] = [pages[t].id for t in targets if t in pages and pages[t].id != doc.id]
         corpus.related[doc.id] = [by_id[i] for i in doc.meta.get("related", []) or [] if i in by_id]
+    rewrite_concepts(corpus, mapping, failed_keys)
+    for source in corpus.invalid:  # every problem at once: metadata and links
+        if source.meta.get("status") != "concept":
+            problems += rewrite_links(source, "", mapping, concepts, failed_keys)[2]
     backlinks: dict[str, set[str]] = {}
     for doc in corpus.published():
         for target in [*links[doc.id], *(d.id for d in corpus.related[doc.id])]:
@@ -103,12 +110,34 @@ def enrich(corpus: Corpus, failed: set[str] = frozenset()) -> list[Problem]:  # 
     return problems
 
 
+def rewrite_concepts(corpus: Corpus, mapping: dict[str, str], failed_keys: set[str]) -> None:
+    """Concepts' bodies with site links, for a preview, which shows concepts too: they may
+    link to each other there. Their link problems are reported once they are published."""
+    concepts = [doc for doc in corpus.documents if not doc.published]
+    if not concepts:
+        return
+    with_concepts = dict(mapping)
+    for doc in concepts:
+        with_concepts[_key(doc.source.path)] = doc.page_path
+        for att in doc.attachments:
+            with_concepts[_key(att.path)] = f"{doc.section}/{doc.id}/{att.name}"
+    for doc in concepts:
+        corpus.bodies[doc.id] = rewrite_links(
+            doc.source, doc.page_path, with_concepts, set(), failed_keys
+        )[0]
+
+
 def rewrite_links(
-    doc: Document, mapping: dict[str, str], concepts: set[str], failed_keys: set[str]
+    source: SourceFile,
+    page_path: str,
+    mapping: dict[str, str],
+    concepts: set[str],
+    failed_keys: set[str],
 ) -> tuple[str, list[str], list[Problem]]:
-    """Return the body with site-relative links, the page paths it links to, and problems."""
-    folder = doc.source.path.parent
-    base = posixpath.dirname(doc.page_path)
+    """Return the body with links relative to ``page_path`` (the document's page in the
+    site), the page paths it links to, and problems."""
+    folder = source.path.parent
+    base = posixpath.dirname(page_path)
     problems: list[Problem] = []
     targets: list[str] = []
     out: list[str] = []
@@ -132,18 +161,19 @@ def rewrite_links(
             )
         elif not os.path.exists(key):
             message = (
-                f"de link naar '{path_part}' wijst naar een bestand dat niet bestaat. "
-                "Controleer de naam en het pad (relatief vanaf dit bestand)."
+                f"de link naar '{path_part}' wijst naar een bestand dat niet bestaat."
+                f"{nearest(key, folder, mapping)} Controleer de naam en het pad (relatief "
+                "vanaf dit bestand)."
             )
         else:
             message = (
                 f"de link naar '{path_part}' kan niet gepubliceerd worden. Link naar een "
                 "document, een bestand uit 'files' van een toolkit, of iets in content/."
             )
-        problems.append(Problem(doc.source.rel, line_no, "", message))
+        problems.append(Problem(source.rel, line_no, "", message, topic="links"))
         return target
 
-    body = doc.source.body
+    body = source.body
     if "](" not in body and "]:" not in body:  # no link at all (LINK and REF_DEF need these)
         return body, targets, problems
     for offset, line in enumerate(body.split("\n")):
@@ -152,7 +182,7 @@ def rewrite_links(
         if in_fence or ("](" not in line and "]:" not in line):
             out.append(line)
             continue
-        line_no = doc.source.body_line + offset
+        line_no = source.body_line + offset
 
         def sub(match: re.Match[str], line_no: int = line_no) -> str:
             return match.group(1) + replace(match.group(2), line_no) + match.group(3)
@@ -160,6 +190,21 @@ def rewrite_links(
         line = REF_DEF.sub(sub, LINK.sub(sub, line))
         out.append(line)
     return "\n".join(out), targets, problems
+
+
+def nearest(missing: str, folder: Path, mapping: dict[str, str]) -> str:
+    """" Bedoelde je '…'?" with the existing file whose name is closest to a missing link
+    target, as a path from the linking file's folder; "" if none is close."""
+    by_name: dict[str, list[str]] = {}
+    for key in mapping:
+        by_name.setdefault(os.path.basename(key), []).append(key)
+    match = difflib.get_close_matches(os.path.basename(missing), list(by_name), n=1, cutoff=0.6)
+    if not match:
+        return ""
+    # Of the files with that name, one in the folder the link pointed to, if there is one.
+    here = os.path.dirname(missing)
+    target = min(by_name[match[0]], key=lambda k: (os.path.dirname(k) != here, k))
+    return f" Bedoelde je '{Path(os.path.relpath(target, folder)).as_posix()}'?"
 
 
 AUTO_RELATED = 5

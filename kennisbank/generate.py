@@ -87,6 +87,7 @@ class Output:
     fragments: dict[str, list[str]] = field(default_factory=dict)  # path -> HTML blocks
     texts: dict[str, str] = field(default_factory=dict)  # site path -> feed, data, robots.txt
     files: dict[str, Path] = field(default_factory=dict)  # site path -> download on disk
+    drafts: set[str] = field(default_factory=set)  # pages only a preview has (concepts)
 
     def add_page(self, path: str, text: str, body: str | None = None) -> None:
         markdown, fragments = extract_html(text)
@@ -199,10 +200,19 @@ def _same(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
     )
 
 
-def generate(corpus: Corpus, site_url: str = "", cache: PageCache | None = None) -> Output:
+CONCEPTS = "concepten/index.md"  # a preview's overview of the concepts
+
+
+def generate(
+    corpus: Corpus, site_url: str = "", cache: PageCache | None = None, preview: bool = False
+) -> Output:
     """Every generated page, feed, export and download of the site. With ``cache`` (a
-    preview), a document page whose inputs did not change is taken from the last run."""
+    preview), a document page whose inputs did not change is taken from the last run.
+    ``preview``: concepts get their page too (in ``drafts``), marked as concepts, and are
+    listed on a page of their own; listings, feeds, search and open data stay as without."""
     out = Output()
+    if preview:
+        concept_pages(corpus, out)
     indexes = build_indexes(corpus)
     for doc in corpus.published():
         try:
@@ -254,6 +264,34 @@ def generate(corpus: Corpus, site_url: str = "", cache: PageCache | None = None)
     out.texts["robots.txt"] = robots(site_url)
     out.texts["assets/zoekfilters.json"] = json.dumps(search_labels(corpus), ensure_ascii=False)
     return out
+
+
+def concept_pages(corpus: Corpus, out: Output) -> None:
+    """A preview's pages of concepts, and the overview that lists them."""
+    concepts = [doc for doc in corpus.documents if not doc.published]
+    for doc in concepts:
+        try:
+            out.add_page(
+                doc.page_path,
+                document_page(corpus, doc),
+                body=corpus.bodies.get(doc.id, doc.source.body),
+            )
+        except Exception as err:  # a template bug: still name the document being rendered
+            raise InternalError(doc.source.rel) from err
+        out.drafts.add(doc.page_path)
+        for att in doc.attachments:
+            out.files[f"{doc.section}/{doc.id}/{att.name}"] = att.path
+    url = page_url(CONCEPTS)
+    out.add_page(
+        CONCEPTS,
+        front_matter(
+            title="Concepten",
+            search=False,
+            description="Documenten in voorbereiding; alleen in de voorvertoning.",
+        )
+        + render("concepts.md.j2", cards=[card(corpus, d, url) for d in concepts]),
+    )
+    out.drafts.add(CONCEPTS)
 
 
 def page_url(page_path: str) -> str:
@@ -316,6 +354,7 @@ def card(corpus: Corpus, doc: Document, from_url: str, heading: int = 2) -> Mark
         ],
         "example": bool(doc.meta.get("example")),
         "archived": doc.status == "gearchiveerd",
+        "concept": not doc.published,
         # Title and summary are in the document's language; None for Dutch.
         "lang": None if doc.meta.get("language", "nl") == "nl" else doc.meta["language"],
     }
@@ -370,8 +409,8 @@ def document_page(corpus: Corpus, doc: Document) -> str:
         title=doc.title,
         description=doc.summary,
         feeds=[feeds.link(f"{doc.section}.xml", f"Nieuwe {KINDS[doc.kind][2].lower()}")],
-        search=search_data(doc),
-    ) + render("document.md.j2", **context)
+        search=search_data(doc) if doc.published else False,  # a concept is never found
+    ) + render("document.md.j2", **context, concepts_url=relative_url(page_url(CONCEPTS), url))
 
 
 def search_data(doc: Document) -> dict[str, Any]:

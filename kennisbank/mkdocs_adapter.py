@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -30,6 +31,7 @@ from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemBytecodeCache
 from mkdocs.commands.build import get_context
@@ -41,11 +43,21 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from . import publish
-from .generate import BLOCKS, PLACEHOLDER, PageCache, expand, generate, page_url, print_urls
-from .model import Corpus
-from .pipeline import InternalError, load, summary
+from .generate import (
+    BLOCKS,
+    PLACEHOLDER,
+    Output,
+    PageCache,
+    expand,
+    generate,
+    page_url,
+    print_urls,
+)
+from .model import Corpus, Problem
+from .pipeline import InternalError, load, report
+from .preview import PanelMiddleware, panel
 from .search import OUTPUT as SEARCH_OUTPUT
-from .search import IndexFeeder, SearchIndexError, index_site
+from .search import IndexFeeder, SearchIndexError, SearchIndexInterrupted, index_site
 from .validate import FileCache
 
 BLOCK_MARKER = re.compile(r"<!--\s*kennisbank:([a-z-]+)\s*-->")
@@ -53,6 +65,13 @@ PRERENDERED = "kennisbank-prerendered.html"  # marks a page the helper put throu
 CACHE_DIR = ".cache/kennisbank"  # generated pages of dirty builds; never inside content/
 # A helper folder this old belongs to no running build (a build takes minutes at most).
 STALE_HELPER_SECONDS = 3600
+# MkDocs internal: mkdocs.commands.build._build_page puts this English marker on top of a
+# page only the preview has (a concept, InclusionLevel.DRAFT); such a page has a Dutch
+# banner of its own. tests/test_preview.py fails if the marker changes.
+DRAFT_MARKER = (
+    '<div class="mkdocs-draft-marker" title="This page will not be included into the built '
+    'site.">DRAFT</div>'
+)
 
 
 class _DirtyWarningFilter(logging.Filter):
@@ -64,27 +83,17 @@ class _DirtyWarningFilter(logging.Filter):
         return "A 'dirty' build is being performed" not in record.getMessage()
 
 
-def _inotify_works(paths: list[str]) -> bool:
-    """Whether a kernel file watcher can watch these folders (Linux; needs free inotify
-    watches, one per folder)."""
-    try:
-        from watchdog.events import FileSystemEventHandler
-        from watchdog.observers import Observer
+class _BuildWarnings(logging.Handler):
+    """Collects what MkDocs warns about during a preview build (the main thread builds;
+    the server's request threads log 404s), for the problem panel."""
 
-        probe = Observer()
-        if "inotify" not in type(probe).__module__:
-            return False
-        try:
-            for path in paths:
-                probe.schedule(FileSystemEventHandler(), path, recursive=True)
-            probe.start()
-        finally:
-            probe.stop()  # also the watches of a start that failed halfway
-            if probe.is_alive():
-                probe.join(5)
-    except (OSError, ImportError, RuntimeError):
-        return False
-    return True
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == threading.main_thread().ident:
+            self.messages.append(record.getMessage())
 
 
 # A rendered page from the helper process: (HTML, table of contents, title found in the
@@ -324,23 +333,45 @@ class KennisbankSite:
         self.indexer: threading.Thread | None = None
         self.index_pending = False
         self.index_lock = threading.Lock()
+        self.stopping = False  # the preview is shutting down (Ctrl+C)
+        # Preview only: the last build without problems, what this build reports, and the
+        # panel every served page shows while there is something to report.
+        self.last_good: tuple[Corpus, Output] | None = None
+        self.problems: list[Problem] = []
+        self.build_warnings = _BuildWarnings()
+        self.panel = b""
 
     def on_startup(self, command: str, dirty: bool = False, **_: Any) -> None:
         self.command, self.dirty = command, dirty
         if dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(_DirtyWarningFilter())
+        if command == "serve":
+            logging.getLogger("mkdocs").addHandler(self.build_warnings)
+
+    def on_pre_build(self, **_: Any) -> None:
+        self.build_warnings.messages = []
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Validate everything first, then add generated pages and downloads."""
+        """Validate everything first, then add generated pages and downloads. A build stops
+        at the first problems; a preview reports them (terminal and panel) and keeps the
+        last good site: the pages of the last build without problems."""
         root = project_root(config)
+        preview = self.command == "serve"
         try:
             corpus, problems = load(root, self.file_cache)
-            if problems:
-                lines = [p.format() for p in problems]
-                raise Abort("\n".join([*lines, summary(problems, len(corpus.documents))]))
-            output = generate(
-                corpus, config.site_url or "", self.page_cache if self.command == "serve" else None
-            )
+            if problems and not preview:
+                raise Abort(report(problems, len(corpus.documents)))
+            if problems and self.last_good is not None:
+                corpus, output = self.last_good
+            else:
+                output = generate(
+                    corpus,
+                    config.site_url or "",
+                    self.page_cache if preview else None,
+                    preview=preview,
+                )
+                if not problems:
+                    self.last_good = (corpus, output) if preview else None
         except InternalError as err:
             raise Abort(
                 f"{err.path}:1: interne fout van Kennisbank bij het verwerken van dit bestand. "
@@ -352,35 +383,50 @@ class KennisbankSite:
         self.document_pages = [doc.page_path for doc in corpus.published()]
         self.fragments = dict(output.fragments)
         try:
-            pages = {**output.pages, **self.site_pages_with_blocks(files, corpus, config)}
+            with_blocks, block_problems = self.site_pages_with_blocks(files, corpus, config)
         except InternalError as err:
             raise Abort(
                 f"{err.path}:1: dit bestand kan niet gelezen worden. Maak het opnieuw met "
                 "'make audit', of meld het aan het webteam."
             ) from err
+        pages = {**output.pages, **with_blocks}
         clashes = [
             path
             for path in [*output.pages, *output.texts, *output.files]
             if files.get_file_from_path(path) is not None
         ]
-        if clashes:
-            raise Abort(
-                "\n".join(
-                    f"{config.docs_dir}/{path}:1: deze pagina wordt door Kennisbank gemaakt. "
-                    "Verwijder of hernoem het bestand in content/."
-                    for path in clashes
-                )
+        problems += block_problems + [
+            Problem(
+                f"{Path(config.docs_dir).name}/{path}",
+                1,
+                "",
+                "deze pagina wordt door Kennisbank gemaakt. Verwijder of hernoem het bestand "
+                "in content/.",
+                topic="plaats",
             )
+            for path in clashes
+        ]
+        if problems and not preview:
+            raise Abort(report(problems, len(corpus.documents)))
+        if preview:
+            self.problems = problems
+            if problems:  # once per build, as `kennisbank check` prints them
+                print(report(problems, len(corpus.documents), preview=True), file=sys.stderr)
         for path in pages:
+            if path in clashes:
+                continue  # the preview keeps the file of content/ (and reports it)
             existing = files.get_file_from_path(path)
             if existing is not None:  # a site page whose blocks are now filled in
                 files.remove(existing)
-            files.append(self.page_file(config, root, path, pages[path]))
+            inclusion = InclusionLevel.DRAFT if path in output.drafts else InclusionLevel.UNDEFINED
+            files.append(self.page_file(config, root, path, pages[path], inclusion))
         for path, text in output.texts.items():
-            files.append(File.generated(config, path, content=text))
+            if path not in clashes:
+                files.append(File.generated(config, path, content=text))
         for path, src in output.files.items():
-            files.append(File.generated(config, path, abs_src_path=str(src)))
-        if self.command == "serve":
+            if path not in clashes:
+                files.append(File.generated(config, path, abs_src_path=str(src)))
+        if preview:
             self.remove_stale_outputs(config, files, root)
         return files
 
@@ -409,10 +455,12 @@ class KennisbankSite:
 
     def site_pages_with_blocks(
         self, files: Files, corpus: Corpus, config: MkDocsConfig
-    ) -> dict[str, str]:
+    ) -> tuple[dict[str, str], list[Problem]]:
         """Site pages in content/ with ``<!-- kennisbank:NAME -->`` blocks, filled in; their
-        HTML is kept out of Markdown like every generated block."""
+        HTML is kept out of Markdown like every generated block. An unknown block is a
+        problem (and stays an HTML comment)."""
         out: dict[str, str] = {}
+        problems: list[Problem] = []
         for file in files.documentation_pages():
             if file.abs_src_path is None:
                 continue
@@ -431,23 +479,37 @@ class KennisbankSite:
             ) -> str:
                 render_block = BLOCKS.get(match.group(1))
                 if render_block is None:
-                    line = source.count("\n", 0, match.start()) + 1
-                    raise Abort(
-                        f"{Path(config.docs_dir).name}/{page}:{line}: onbekend blok "
-                        f"'{match.group(1)}'. Bestaande blokken: {', '.join(BLOCKS)}."
+                    problems.append(
+                        Problem(
+                            f"{Path(config.docs_dir).name}/{page}",
+                            source.count("\n", 0, match.start()) + 1,
+                            "",
+                            f"onbekend blok '{match.group(1)}'. Bestaande blokken: "
+                            f"{', '.join(BLOCKS)}.",
+                            topic="blokken",
+                        )
                     )
+                    return match.group()
                 fragments.append(render_block(corpus, url))
                 return "\n\n" + PLACEHOLDER.format(len(fragments) - 1) + "\n\n"
 
             out[file.src_uri] = BLOCK_MARKER.sub(block, source)
             self.fragments[file.src_uri] = fragments
-        return out
+        return out, problems
 
-    def page_file(self, config: MkDocsConfig, root: Path, path: str, text: str) -> File:
+    def page_file(
+        self,
+        config: MkDocsConfig,
+        root: Path,
+        path: str,
+        text: str,
+        inclusion: InclusionLevel = InclusionLevel.UNDEFINED,
+    ) -> File:
         """A generated page: in memory, or for a dirty build a cache file that is rewritten
-        only when the page (Markdown or HTML blocks) changed, so MkDocs skips the rest."""
+        only when the page (Markdown or HTML blocks) changed, so MkDocs skips the rest.
+        ``InclusionLevel.DRAFT``: a page only the preview has (a concept)."""
         if not self.dirty:
-            return File.generated(config, path, content=text)
+            return File.generated(config, path, content=text, inclusion=inclusion)
         target = root / CACHE_DIR / "pages" / path
         fragments = self.fragments.get(path)
         known_inputs = self.stamp_inputs.get(path)
@@ -465,27 +527,17 @@ class KennisbankSite:
             target.write_text(text, encoding="utf-8")
             stamp_file.write_text(stamp)
         self.page_stamps[path] = stamp
-        return File.generated(config, path, abs_src_path=str(target))
+        return File.generated(config, path, abs_src_path=str(target), inclusion=inclusion)
 
     def on_serve(
         self, server: LiveReloadServer, config: MkDocsConfig, **_: Any
     ) -> LiveReloadServer:
-        """Let the preview hear file changes from the kernel (inotify) instead of MkDocs'
-        polling every 0.5 s, which scanned every document each time and added 0.25 s on
-        average (up to 0.5 s) before a rebuild even started. Where inotify is unavailable
-        (or its limit is reached), MkDocs' polling stays."""
-        if not _inotify_works([*server._watched_paths, *config.watch]):
-            return server
-        from watchdog.observers import Observer
-
-        watched = dict(server._watched_paths)
-        for path in watched:
-            server.observer.unschedule(server._watch_refs.pop(path))
-        server._watched_paths.clear()
-        server.observer = Observer()  # type: ignore[assignment]  # MkDocs types it as polling
-        for path, times in watched.items():
-            for _time in range(times):
-                server.watch(path)
+        """Put the problem panel into every page the preview serves (WSGI middleware on
+        the server's public app). MkDocs' own watcher stays: it polls file contents
+        (size, time), so reading a file never starts a build."""
+        app = server.get_app()
+        assert app is not None  # LiveReloadServer sets its app when it is made
+        server.set_app(PanelMiddleware(app, lambda: self.panel))
         return server
 
     def on_page_content(self, html: str, page: Page, files: Files, **_: Any) -> str:
@@ -563,6 +615,8 @@ class KennisbankSite:
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig, **_: Any) -> str:
         if page.meta.get("template") == PRERENDERED:
             output = self.prerendered(page, config)
+        if page.file.inclusion.is_excluded():
+            output = output.replace(DRAFT_MARKER, "", 1)
         if self.feeder is not None:
             self.feeder.add(page.file.dest_uri, output)
         # MkDocs keeps every page's Markdown and HTML until the build ends; only the
@@ -603,6 +657,9 @@ class KennisbankSite:
         script hashes come from the finished HTML. A preview indexes in the background."""
         site = Path(config.site_dir)
         if self.command == "serve":
+            root = urlsplit(config.site_url or "/").path or "/"
+            warnings = list(dict.fromkeys(self.build_warnings.messages))  # each once
+            self.panel = panel(self.problems, warnings, root).encode("utf-8")
             with self.index_lock:  # the loop checks the flag under the same lock
                 self.index_pending = True
                 if self.indexer is None:
@@ -641,5 +698,17 @@ class KennisbankSite:
                 self.index_pending = False
             try:
                 index_site(site)
+            except SearchIndexInterrupted:
+                return  # Ctrl+C reached Pagefind too: the preview is stopping
             except SearchIndexError as err:
-                logging.getLogger("mkdocs").warning(str(err))
+                if not self.stopping:
+                    logging.getLogger("mkdocs").warning(str(err))
+
+    def on_shutdown(self) -> None:
+        """The preview stops (Ctrl+C): the indexer thread ends after its current run and
+        reports nothing more; a build's helpers are stopped."""
+        self.stopping = True
+        with self.index_lock:
+            self.index_pending = False
+        self.stop_helper()
+        self.stop_feeder()

@@ -41,6 +41,9 @@ class Problem:
     line: int
     field: str  # dotted field path, or "" when the problem is about the whole file
     message: str
+    # What the problem is about when there is no field (see preview.GUIDE_SECTIONS): the
+    # preview links each message to the editor guide's section on it.
+    topic: str = ""
 
     def format(self) -> str:
         prefix = f"{self.path}:{self.line}: "
@@ -141,6 +144,8 @@ class Corpus:
     related: dict[str, list[Document]] = field(default_factory=dict)
     backlinks: dict[str, list[Document]] = field(default_factory=dict)
     suggested: dict[str, list[Document]] = field(default_factory=dict)
+    # Files that were read but did not validate: their links are still checked.
+    invalid: list[SourceFile] = field(default_factory=list)
 
     def published(self) -> list[Document]:
         return [d for d in self.documents if d.published]

@@ -13,7 +13,7 @@ from .loader import discover
 from .model import Corpus, InternalError, Problem
 from .validate import FileCache, load_corpus
 
-__all__ = ["InternalError", "load", "summary"]
+__all__ = ["InternalError", "load", "report", "summary"]
 
 
 def load(root: Path, cache: FileCache | None = None) -> tuple[Corpus, list[Problem]]:
@@ -33,10 +33,24 @@ def load(root: Path, cache: FileCache | None = None) -> tuple[Corpus, list[Probl
 
 def summary(problems: list[Problem], documents: int) -> str:
     if not problems:
-        return f"Alles in orde: {documents} documenten zonder problemen."
+        noun = "document" if documents == 1 else "documenten"
+        return f"Alles in orde: {documents} {noun} zonder problemen."
     files = len({p.path for p in problems})
     return (
         f"{len(problems)} {'probleem' if len(problems) == 1 else 'problemen'} in {files} "
         f"{'bestand' if files == 1 else 'bestanden'}. Los ze op en controleer opnieuw "
         "met 'make check'."
     )
+
+
+def report(problems: list[Problem], documents: int, preview: bool = False) -> str:
+    """The problems as ``kennisbank check`` prints them, one line each, and the summary;
+    a preview adds what it shows meanwhile."""
+    lines = [p.format() for p in problems]
+    lines.append(summary(problems, documents))
+    if preview:
+        lines.append(
+            "De voorvertoning toont de laatste versie zonder problemen, met deze meldingen "
+            "bovenaan elke pagina. Bewaar het bestand opnieuw na je correctie."
+        )
+    return "\n".join(lines)

@@ -7,6 +7,7 @@ this module never raises on bad input.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,12 @@ MAX_DEPTH = 10  # our deepest field (changelog[].changes[]) needs 3
 MAX_NUMBER_CHARS = 100  # Python refuses to turn more than 4,300 digits into an int
 
 FENCES = ("---",)
+# A value (of a key or a list item) in Word's curly quotes: YAML keeps them as text, so they
+# end up in titles, or a ': ' inside them breaks the line.
+CURLY_VALUE = re.compile(
+    r"^\s*(?P<dash>-\s+)?(?P<key>(?P<field>[A-Za-z_][\w-]*):\s+)?[“”„‘’‚«»]"
+    r"(?P<text>.*?)(?P<close>[“”‘’«»])?\s*$"
+)
 CLOSERS = ("---", "...")
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -64,7 +71,7 @@ def read_document(path: Path, root: Path) -> tuple[SourceFile | None, list[Probl
     try:
         return _read(path, rel, root), []
     except ReadError as err:
-        return None, [Problem(rel, err.line, err.field, err.message)]
+        return None, [Problem(rel, err.line, err.field, err.message, topic="metadata")]
 
 
 def _read(path: Path, rel: str, root: Path) -> SourceFile:
@@ -155,7 +162,24 @@ def parse_front_matter(
     offset = first_line - 1
     for number, line in enumerate(text.split("\n"), start=first_line):
         if "\t" in line[: len(line) - len(line.lstrip())]:
-            raise ReadError(number, "er staat een tab in de inspringing. Gebruik spaties.")
+            raise ReadError(
+                number,
+                "er staat een tab in de inspringing. Vervang elke tab door twee spaties "
+                "(twee spaties per niveau, zoals in de sjablonen).",
+            )
+        curly = CURLY_VALUE.match(line)
+        if (
+            curly
+            and (curly.group("dash") or curly.group("key"))  # not a line inside a long text
+            and (curly.group("close") or ": " in curly.group("text"))
+        ):
+            raise ReadError(
+                number,
+                "de waarde staat tussen gekrulde aanhalingstekens (“ ” of ‘ ’), zoals Word "
+                "ze maakt. Gebruik rechte aanhalingstekens (\") of laat ze weg: "
+                f"{curly.group('key') or ''}\"{curly.group('text')}\".",
+                curly.group("field") or "",
+            )
         # YAML ends a line at these; editors do not, so every line number after it would drift.
         odd = next((c for c in line if c in "\x85\u2028\u2029"), None)
         if odd:
@@ -279,7 +303,10 @@ def yaml_message(err: yaml.MarkedYAMLError) -> str:
     """Translate PyYAML's English problem into a Dutch hint an editor can act on."""
     problem = f"{err.context or ''} {err.problem or ''}"
     if "'\\t'" in problem or "\t" in problem:
-        hint = "er staat een tab in de metadata. Gebruik spaties om in te springen."
+        hint = (
+            "er staat een tab in de metadata. Vervang elke tab door twee spaties (twee spaties "
+            "per niveau, zoals in de sjablonen)."
+        )
     elif "end of stream" in problem and "quoted" in problem:
         hint = "een aanhalingsteken wordt niet afgesloten. Sluit de tekst af met hetzelfde teken."
     elif "mapping values are not allowed" in problem:

@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import queue
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,6 +33,10 @@ EXCLUDE = ".kb-cards, .headerlink, .kb-doc-dates, .kb-badge, .kb-facts dt"
 
 class SearchIndexError(Exception):
     """Indexing failed; the message is Dutch and for the person building the site."""
+
+
+class SearchIndexInterrupted(SearchIndexError):
+    """Pagefind was stopped by Ctrl+C (SIGINT reaches the whole process group)."""
 
 
 def index_site(site_dir: Path) -> None:
@@ -63,6 +68,8 @@ def index_site(site_dir: Path) -> None:
             "Controleer of 'make setup' gelukt is; meld het anders aan het webteam."
         ) from err
     output = (result.stderr + result.stdout).strip()
+    if result.returncode == -signal.SIGINT:
+        raise SearchIndexInterrupted(f"{site_dir}: het maken van de zoekindex is onderbroken.")
     if result.returncode != 0:
         if "No module named pagefind" in output:
             hint = "Pagefind ontbreekt: voer 'make setup' uit (installeert pagefind[extended])."

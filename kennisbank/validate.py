@@ -68,6 +68,7 @@ def load_corpus(root: Path, cache: FileCache | None = None) -> tuple[Corpus, lis
         else (0, 0)
     )
     sources: list[tuple[str, SourceFile]] = []
+    unreadable: set[str] = set()  # ids of files that exist but could not be read
     for path in loader.discover(root):
         try:
             key = str(path)
@@ -90,10 +91,13 @@ def load_corpus(root: Path, cache: FileCache | None = None) -> tuple[Corpus, lis
             raise InternalError(relpath(path, root)) from err
         problems += read_problems + doc_problems
         if source is None:
+            unreadable.add(loader.id_at(relpath(path, root)))
             continue
         sources.append((loader.id_at(source.rel), source))
         if document is not None:
             corpus.documents.append(document)
+        else:
+            corpus.invalid.append(source)
     for folder in loader.folders_without_index(root):
         problems.append(
             Problem(
@@ -103,9 +107,10 @@ def load_corpus(root: Path, cache: FileCache | None = None) -> tuple[Corpus, lis
                 "deze toolkitmap heeft geen "
                 "bestand index.md. Maak er een met 'kennisbank new toolkit "
                 f"{folder.name}' of verwijder de map.",
+                topic="nieuw",
             )
         )
-    problems += check_corpus(sources)
+    problems += check_corpus(sources, unreadable)
     corpus.documents.sort(key=lambda d: d.sort_key, reverse=True)
     return corpus, sorted(set(problems), key=lambda p: (p.path, p.line, p.field))
 
@@ -127,8 +132,10 @@ def check_document(
     kind = meta.get("type") if isinstance(meta.get("type"), str) and meta["type"] in KINDS else None
     problems += checker.check(source, kind)
 
-    def add(field: tuple[str | int, ...], message: str) -> None:
-        problems.append(Problem(source.rel, line_of(source, field), field_name(field), message))
+    def add(field: tuple[str | int, ...], message: str, topic: str = "") -> None:
+        problems.append(
+            Problem(source.rel, line_of(source, field), field_name(field), message, topic)
+        )
 
     allowed = loader.kinds_at(source.rel)
     doc_id = loader.id_at(source.rel)
@@ -140,6 +147,7 @@ def check_document(
             "dit bestand staat op een plaats waar geen documenten horen. Zet adviezen in "
             "advisories/adviezen/, standpunten in advisories/standpunten/, praktijken in "
             "toolkits/praktijken/ en een toolkit als toolkits/<id>/index.md.",
+            "plaats",
         )
     elif kind is not None and kind not in allowed:
         add(
@@ -153,6 +161,7 @@ def check_document(
             (),
             f"{what} '{doc_id}' is geen geldig id. Gebruik kleine letters zonder accenten, "
             f"cijfers en koppeltekens, bijvoorbeeld '{slugify(doc_id)}'.",
+            "id",
         )
     if not source.body.strip():
         problems.append(
@@ -162,6 +171,7 @@ def check_document(
                 "",
                 "de hoofdtekst ontbreekt. Schrijf de tekst van het document onder deze regel "
                 "'---'.",
+                topic="nieuw",
             )
         )
     problems += _check_dates(source, add)
@@ -281,6 +291,7 @@ def _check_unsafe(source: SourceFile) -> list[Problem]:
                 "door haken '[', '(' of '<' die niet of pas veel verder gesloten "
                 "worden. Dat maakt het omzetten naar een webpagina erg traag. Sluit elke "
                 "haak (met ']', ')' of '>') of haal overbodige haken weg.",
+                topic="niet-toegestaan",
             )
         )
     for line, reason in sorted(unsafe_lines(source.body).items()):
@@ -291,6 +302,7 @@ def _check_unsafe(source: SourceFile) -> list[Problem]:
                 "",
                 f"de tekst bevat {reason}. Dat is niet toegestaan: gebruik "
                 "gewone Markdown zonder scripts.",
+                topic="niet-toegestaan",
             )
         )
     return problems
@@ -351,13 +363,30 @@ def _check_files(source: SourceFile, add: Any) -> list[Attachment]:
     return attachments
 
 
-def check_corpus(sources: list[tuple[str, SourceFile]]) -> list[Problem]:
+# File names that say "a copy of another file" (Windows, macOS, Finder, Word, LibreOffice).
+COPY_NAME = re.compile(r"(?i)(kopie|copy|\(\d+\)| \d+$|~$)")
+
+
+def expected_first(source: SourceFile) -> tuple[bool, int, str]:
+    """Which of two files that share an id or a reference is the original: not named like a
+    copy, then the older file, then by path. The other one gets the message."""
+    try:
+        modified = source.path.stat().st_mtime_ns
+    except OSError:
+        modified = 0
+    return (bool(COPY_NAME.search(Path(source.rel).stem)), modified, source.rel)
+
+
+def check_corpus(
+    sources: list[tuple[str, SourceFile]], unreadable: set[str] = frozenset()  # type: ignore[assignment]
+) -> list[Problem]:
     """Cross-document rules over every readable file (valid or not): unique ids and
-    references, and ``related`` ids that resolve to published documents."""
+    references, and ``related`` ids that resolve to published documents. ``unreadable``:
+    ids of document files that could not be read (they have problems of their own)."""
     problems: list[Problem] = []
     first: dict[str, SourceFile] = {}
     references: dict[str, SourceFile] = {}
-    for doc_id, source in sorted(sources, key=lambda s: s[1].rel):
+    for doc_id, source in sorted(sources, key=lambda s: expected_first(s[1])):
         other = first.get(doc_id)
         if other is not None:
             problems.append(
@@ -368,6 +397,7 @@ def check_corpus(sources: list[tuple[str, SourceFile]]) -> list[Problem]:
                     f"het id '{doc_id}' wordt al gebruikt "
                     f"door {other.rel}. Geef één van beide een andere "
                     "bestandsnaam.",
+                    topic="id",
                 )
             )
         else:
@@ -375,13 +405,15 @@ def check_corpus(sources: list[tuple[str, SourceFile]]) -> list[Problem]:
         ref = source.meta.get("reference")
         if isinstance(ref, str):
             if ref in references:
+                original = references[ref]
                 problems.append(
                     Problem(
                         source.rel,
                         line_of(source, ("reference",)),
                         "reference",
-                        f"het kenmerk '{ref}' wordt al gebruikt door "
-                        f"{references[ref].rel}. Kies een uniek kenmerk.",
+                        f"het kenmerk '{ref}' staat ook in {original.rel} (regel "
+                        f"{line_of(original, ('reference',))}). Is dit bestand een kopie? "
+                        "Verwijder het dan, of geef het een eigen kenmerk.",
                     )
                 )
             else:
@@ -399,6 +431,11 @@ def check_corpus(sources: list[tuple[str, SourceFile]]) -> list[Problem]:
             message = None
             if rel_id == doc_id:
                 message = "een document kan niet naar zichzelf verwijzen. Haal dit id weg."
+            elif target is None and rel_id in unreadable:
+                message = (
+                    f"het document '{rel_id}' kan nu niet gelezen worden door een fout in dat "
+                    "bestand (zie de melding daarover). Los die eerst op."
+                )
             elif target is None:
                 message = (
                     f"er bestaat geen document met id '{rel_id}'.{suggest(rel_id, ids)} "

@@ -7,9 +7,14 @@ import functools
 import http.server
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -45,6 +50,120 @@ def run_mkdocs(root: Path, site_dir: Path, *extra: str) -> subprocess.CompletedP
         cwd=root,
         timeout=300,
     )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve_command() -> list[str]:
+    """`make serve`'s MkDocs arguments, as the Makefile has them."""
+    line = next(
+        line for line in (ROOT / "Makefile").read_text().splitlines() if "mkdocs serve" in line
+    )
+    return line.split("mkdocs", 1)[1].split(" -a ")[0].split()
+
+
+class Preview:
+    """`make serve`'s command (``mkdocs serve``) on a repository, in a process group of its
+    own as a terminal runs it; what it prints is collected line by line."""
+
+    def __init__(self, root: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                *serve_command(),
+                "-a",
+                f"127.0.0.1:{self.port}",
+                "-f",
+                str(root / "mkdocs.yml"),
+            ],
+            cwd=root,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def count(self, text: str) -> int:
+        return sum(text in line for line in list(self.lines))
+
+    def builds(self) -> int:
+        """Builds started since the server started serving (the first build not counted)."""
+        lines = list(self.lines)
+        serving = next((i for i, line in enumerate(lines) if "Serving on" in line), len(lines))
+        return sum("Building documentation" in line for line in lines[serving:])
+
+    def wait_for(self, done: Callable[[], bool], what: str, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while not done():
+            assert self.process.poll() is None, f"mkdocs serve stopped:\n{self.output()}"
+            assert time.monotonic() < deadline, f"waited in vain for {what}:\n{self.output()}"
+            time.sleep(0.05)
+
+    def wait_until_serving(self) -> None:
+        self.wait_for(lambda: self.count("Serving on") > 0, "the first build")
+
+    def settle(self, quiet: float = 2.0) -> None:
+        """Wait until nothing has been printed for ``quiet`` seconds (builds and the search
+        index done; MkDocs polls files every 0.5 s)."""
+        seen, since = len(self.lines), time.monotonic()
+        while time.monotonic() - since < quiet:
+            time.sleep(0.1)
+            if len(self.lines) != seen:
+                seen, since = len(self.lines), time.monotonic()
+
+    def get(self, path: str = "", timeout: float = 10) -> tuple[int, str]:
+        """Status and text of a page; an HTTP error is an answer too, a refused or hanging
+        connection raises."""
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=timeout) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as err:
+            return err.code, err.read().decode("utf-8", "replace")
+
+    def interrupt(self) -> None:
+        """Ctrl+C in a terminal: SIGINT to the whole process group."""
+        os.killpg(self.process.pid, signal.SIGINT)
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def preview_of() -> Iterator[Callable[[Path], Preview]]:
+    """Start `make serve`'s command on a repository; stopped after the test."""
+    started: list[Preview] = []
+
+    def start(root: Path) -> Preview:
+        preview = Preview(root)
+        started.append(preview)
+        preview.wait_until_serving()
+        return preview
+
+    yield start
+    for preview in started:
+        preview.stop()
 
 
 def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -16,8 +16,9 @@ ADV = "advisories/adviezen"
 def test_repository_is_clean() -> None:
     result = run_cli(ROOT, "check")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == ""
-    assert "Alles in orde" in result.stderr
+    # The verdict is the command's output (stdout), not a side remark on stderr.
+    assert result.stdout.startswith("Alles in orde: ")
+    assert result.stderr == ""
 
 
 def test_console_script_is_installed() -> None:
@@ -34,7 +35,7 @@ def test_problems_exit_1_with_located_dutch_lines(scratch_repo: Path) -> None:
     assert f"{ADV}/een.md:8: domains: de sleutel 'domains' staat twee keer" in lines[0]
     assert "(ook op regel 6)" in lines[0]
     assert lines[1].startswith(f"{ADV}/twee.md:1: de metadata wordt nooit afgesloten")
-    assert "2 problemen in 2 bestanden" in result.stderr
+    assert "2 problemen in 2 bestanden" in lines[-1]
     assert "Traceback" not in result.stdout + result.stderr
 
 
@@ -58,9 +59,47 @@ def test_paths_filter_the_report(scratch_repo: Path) -> None:
     write_doc(scratch_repo, "toolkits/praktijken/twee.md", "---\ntitle: x\n")
     result = run_cli(scratch_repo, "check", ADV)
     assert result.returncode == 1
-    assert all(line.startswith(ADV) for line in result.stdout.splitlines())
+    lines = result.stdout.splitlines()
+    assert all(line.startswith(ADV) for line in lines[:-1])
+    assert lines[-1].startswith("1 probleem in 1 bestand")
     clean = run_cli(scratch_repo, "check", "content")
     assert clean.returncode == 0
+
+
+def test_check_of_one_file_counts_that_file(scratch_repo: Path) -> None:
+    for n in range(3):
+        write_doc(scratch_repo, f"{ADV}/a{n}.md", advies(ref=f"ADV-2025-0{n}"))
+    one = run_cli(scratch_repo, "check", f"{ADV}/a1.md")
+    assert one.returncode == 0, one.stdout
+    assert one.stdout == "Alles in orde: 1 document zonder problemen.\n"
+    assert run_cli(scratch_repo, "check").stdout.startswith("Alles in orde: 3 documenten")
+    data = json.loads(run_cli(scratch_repo, "check", "--format", "json", ADV).stdout)
+    assert data["documents"] == 3
+
+
+ENGLISH_ARGPARSE = ("usage:", "show this help", "invalid choice", "arguments are required",
+                    "unrecognized", "positional arguments", "options:", "error:")
+
+
+def test_help_and_usage_errors_are_dutch_only(scratch_repo: Path) -> None:
+    cases = [
+        (["--help"], 0, "toon deze uitleg en stop"),
+        (["check", "--help"], 0, "bestand(en) of map(pen) om te controleren"),
+        (["new", "--help"], 0, "advies, standpunt, toolkit of praktijk"),
+        (["new"], 2, "dit ontbreekt nog: SOORT, ID"),
+        (["new", "rapport", "x"], 2, "SOORT: 'rapport' bestaat niet; kies uit 'advies'"),
+        (["controleer"], 2, "OPDRACHT: 'controleer' bestaat niet; kies uit 'check', 'new'"),
+        (["check", "--format", "xml"], 2, "--format: 'xml' bestaat niet"),
+        (["check", "--zz"], 2, "onbekend in deze opdracht: --zz"),
+        (["check", "--format"], 2, "--format: geef er een waarde bij"),
+    ]
+    for args, code, dutch in cases:
+        result = run_cli(scratch_repo, *args)
+        text = result.stdout + result.stderr
+        assert result.returncode == code, (args, text)
+        assert dutch in text, (args, text)
+        assert text.startswith("Gebruik: kennisbank"), (args, text)
+        assert not [w for w in ENGLISH_ARGPARSE if w in text.lower()], (args, text)
 
 
 def test_usage_errors_exit_2_in_dutch(scratch_repo: Path) -> None:

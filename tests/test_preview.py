@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
-from conftest import advies, run_mkdocs, site_files, write_doc
+import yaml
+from conftest import Preview, advies, run_mkdocs, site_files, write_doc
 
 from kennisbank.pipeline import load
 
@@ -83,88 +81,204 @@ def test_cached_load_equals_a_fresh_load(scratch_repo: Path) -> None:
     assert [d.id for d in cached_corpus.documents] == [d.id for d in fresh_corpus.documents]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return str(response.read().decode("utf-8"))
-    except OSError:
-        return ""
-
-
-def test_serve_shows_an_edit(scratch_repo: Path) -> None:
+def test_serve_shows_an_edit(scratch_repo: Path, preview_of: Callable[[Path], Preview]) -> None:
     """`make serve`'s command: an edit to a document appears on its page."""
     corpus(scratch_repo)
-    port = free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "serve",
-            "--strict",
-            "--dirty",
-            "-a",
-            f"127.0.0.1:{port}",
-            "-f",
-            str(scratch_repo / "mkdocs.yml"),
-        ],
-        cwd=scratch_repo,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/adviezen/advies-1/"
-    try:
-        deadline = time.monotonic() + 120
-        while "Tekst 1" not in fetch(url):
-            assert server.poll() is None, server.stderr.read() if server.stderr else ""
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
-        cached = scratch_repo / ".cache/kennisbank/pages/adviezen"
-        before = {p.name: p.stat().st_mtime_ns for p in cached.glob("*.md")}
-        assert set(before) == {"index.md", *(f"advies-{n}.md" for n in range(6))}
-        doc = scratch_repo / ADV / "advies-1.md"
-        doc.write_text(doc.read_text().replace("Tekst 1", "Tekst 1 bijgewerkt"), encoding="utf-8")
-        while "Tekst 1 bijgewerkt" not in fetch(url):
-            assert server.poll() is None, server.stderr.read() if server.stderr else ""
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
-        # The preview path was taken: only the edited page was written again for MkDocs to
-        # render (the others keep their cache file, so MkDocs skips them).
-        after = {p.name: p.stat().st_mtime_ns for p in cached.glob("*.md")}
-        rewritten = sorted(name for name in after if after[name] != before[name])
-        assert rewritten == ["advies-1.md"]
-        # A deleted document disappears from the preview: its page answers 404, and its
-        # cache file is gone (the preview builds into the same folder every time).
-        gone = f"http://127.0.0.1:{port}/adviezen/advies-5/"
-        assert "Tekst 5" in fetch(gone)
-        saved = (scratch_repo / ADV / "advies-5.md").read_text(encoding="utf-8")
-        (scratch_repo / ADV / "advies-5.md").unlink()
-        while fetch(gone) != "":
-            assert server.poll() is None, server.stderr.read() if server.stderr else ""
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
-        assert not (cached / "advies-5.md").exists()
-        assert "advies-5" not in fetch(f"http://127.0.0.1:{port}/adviezen/")
-        # Put back unchanged (an undo): the page comes back.
-        (scratch_repo / ADV / "advies-5.md").write_text(saved, encoding="utf-8")
-        while "Tekst 5" not in fetch(gone):
-            assert server.poll() is None, server.stderr.read() if server.stderr else ""
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    preview = preview_of(scratch_repo)
+    page = "adviezen/advies-1/"
+    assert "Tekst 1" in preview.get(page)[1]
+    cached = scratch_repo / ".cache/kennisbank/pages/adviezen"
+    before = {p.name: p.stat().st_mtime_ns for p in cached.glob("*.md")}
+    assert set(before) == {"index.md", *(f"advies-{n}.md" for n in range(6))}
+    doc = scratch_repo / ADV / "advies-1.md"
+    doc.write_text(doc.read_text().replace("Tekst 1", "Tekst 1 bijgewerkt"), encoding="utf-8")
+    preview.wait_for(lambda: "Tekst 1 bijgewerkt" in preview.get(page)[1], "the edit")
+    # The preview path was taken: only the edited page was written again for MkDocs to
+    # render (the others keep their cache file, so MkDocs skips them).
+    after = {p.name: p.stat().st_mtime_ns for p in cached.glob("*.md")}
+    rewritten = sorted(name for name in after if after[name] != before[name])
+    assert rewritten == ["advies-1.md"]
+    # A deleted document disappears from the preview: its page answers 404, and its
+    # cache file is gone (the preview builds into the same folder every time).
+    gone = "adviezen/advies-5/"
+    assert "Tekst 5" in preview.get(gone)[1]
+    saved = (scratch_repo / ADV / "advies-5.md").read_text(encoding="utf-8")
+    (scratch_repo / ADV / "advies-5.md").unlink()
+    preview.wait_for(lambda: preview.get(gone)[0] == 404, "the page of a deleted document to go")
+    assert not (cached / "advies-5.md").exists()
+    assert "advies-5" not in preview.get("adviezen/")[1]
+    # Put back unchanged (an undo): the page comes back.
+    (scratch_repo / ADV / "advies-5.md").write_text(saved, encoding="utf-8")
+    preview.wait_for(lambda: "Tekst 5" in preview.get(gone)[1], "the page to come back")
+    preview.stop()
     shutil.rmtree(scratch_repo / ".cache", ignore_errors=True)
+
+
+def watched_files(root: Path) -> list[Path]:
+    config = yaml.safe_load((root / "mkdocs.yml").read_text())
+    folders = [root / "content", *(root / path for path in config["watch"])]
+    return [root / "mkdocs.yml", *(p for f in folders for p in f.rglob("*") if p.is_file())]
+
+
+def test_preview_builds_once_per_save_and_never_for_a_read(
+    scratch_repo: Path, preview_of: Callable[[Path], Preview]
+) -> None:
+    """Reading or opening files (an editor, `cat`, the build itself) starts no build; a
+    save starts one, also a save through a temporary file and a rename."""
+    corpus(scratch_repo)
+    preview = preview_of(scratch_repo)
+    preview.settle()
+    assert preview.builds() == 0
+    files = watched_files(scratch_repo)
+    assert len(files) > 20
+    for _ in range(3):
+        for path in files:
+            with path.open("rb") as handle:
+                handle.read()
+    preview.settle()
+    assert preview.builds() == 0, preview.output()
+    doc = scratch_repo / ADV / "advies-2.md"
+    doc.write_text(doc.read_text().replace("Tekst 2", "Tekst twee"), encoding="utf-8")
+    preview.wait_for(lambda: "Tekst twee" in preview.get("adviezen/advies-2/")[1], "the save")
+    preview.settle()
+    assert preview.builds() == 1, preview.output()
+    # An editor's safe save: the new text goes to a temporary file beside it, which then
+    # takes the document's place.
+    temporary = doc.with_name(".advies-2.md.swp")
+    temporary.write_text(doc.read_text().replace("Tekst twee", "Tekst 2"), encoding="utf-8")
+    os.replace(temporary, doc)
+    preview.wait_for(lambda: "Tekst 2" in preview.get("adviezen/advies-2/")[1], "the rename")
+    preview.settle()
+    assert preview.builds() == 2, preview.output()
+
+
+def stopped_within(preview: Preview, seconds: float) -> bool:
+    preview.interrupt()
+    try:
+        preview.process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        return False
+    try:  # nothing of the process group is left (Pagefind included)
+        os.killpg(preview.process.pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_ctrl_c_stops_the_preview(
+    scratch_repo: Path, preview_of: Callable[[Path], Preview]
+) -> None:
+    """SIGINT to the process group (Ctrl+C) stops `make serve` within 2 s: idle, during a
+    build and while the search index is rebuilt."""
+    corpus(scratch_repo)
+    idle = preview_of(scratch_repo)
+    idle.settle()
+    assert stopped_within(idle, 2), idle.output()
+    assert "Traceback" not in idle.output()
+
+    building = Preview(scratch_repo)  # the first build runs before the server serves
+    try:
+        building.wait_for(lambda: building.count("Building documentation") > 0, "a build")
+        assert stopped_within(building, 2), building.output()
+    finally:
+        building.stop()
+
+    indexing = preview_of(scratch_repo)
+    indexing.settle()
+    doc = scratch_repo / ADV / "advies-3.md"
+    doc.write_text(doc.read_text().replace("Tekst 3", "Tekst drie"), encoding="utf-8")
+    # Pagefind starts in the background as soon as the pages are written.
+    indexing.wait_for(lambda: indexing.count("Documentation built") > 1, "the rebuild")
+    assert stopped_within(indexing, 2), indexing.output()
+    assert "zoekindex" not in indexing.output()  # stopping is not a failed index
+
+
+def test_problems_keep_the_last_good_site_with_a_panel(
+    scratch_repo: Path, preview_of: Callable[[Path], Preview]
+) -> None:
+    """While a document has problems, every page answers at once with the last good site
+    and a Dutch panel (file, line, message, link to the guide); the fix removes it."""
+    corpus(scratch_repo)
+    preview = preview_of(scratch_repo)
+    status, home = preview.get()
+    assert status == 200 and "kb-preview-problems" not in home
+    doc = scratch_repo / ADV / "advies-4.md"
+    good = doc.read_text(encoding="utf-8")
+    doc.write_text(good.replace("title: Advies 4", "title: [Advies 4"), encoding="utf-8")
+    line = f"{ADV}/advies-4.md:3: een haakje [ of {{ wordt niet afgesloten"
+    preview.wait_for(lambda: preview.count(line) > 0, "the problem in the terminal")
+    preview.wait_for(lambda: preview.count("Reloading browsers") > 0, "the build to finish")
+    for path in ("", "adviezen/advies-4/", "adviezen/", "bestaat-niet/"):
+        status, page = preview.get(path, timeout=2)  # answers, does not hang
+        assert status == (404 if path == "bestaat-niet/" else 200)
+        assert page.count('class="kb-preview-problems"') == 1, path
+        panel = page.split('class="kb-preview-problems"', 1)[1].split("</section>", 1)[0]
+        assert f"<code>{ADV}/advies-4.md:3</code>" in panel
+        assert "een haakje [ of { wordt niet afgesloten" in panel
+        assert 'href="/redactiegids/#wat-niet-mag"' in panel
+    # The last good version of the broken document is still there, under the panel.
+    assert "Advies 4" in preview.get("adviezen/advies-4/")[1]
+    assert "appear stuck" not in preview.output()
+    preview.settle()
+    assert preview.count(line) == 1  # once per build, not once a second
+    doc.write_text(good.replace("Tekst 4", "Tekst vier"), encoding="utf-8")
+    preview.wait_for(lambda: "Tekst vier" in preview.get("adviezen/advies-4/")[1], "the fix")
+    assert "kb-preview-problems" not in preview.get()[1]
+    assert preview.count(line) == 1
+
+
+def test_first_build_with_a_problem_still_serves(
+    scratch_repo: Path, preview_of: Callable[[Path], Preview]
+) -> None:
+    """Started with a broken document, the preview serves the documents that load, with
+    the panel, instead of stopping."""
+    corpus(scratch_repo)
+    (scratch_repo / ADV / "advies-2.md").write_text("---\ntitle: x\n", encoding="utf-8")
+    preview = preview_of(scratch_repo)
+    status, page = preview.get("adviezen/advies-3/")
+    assert status == 200 and "Tekst 3" in page
+    assert "de metadata wordt nooit afgesloten" in page
+    assert preview.get("adviezen/advies-2/")[0] == 404
+
+
+CONCEPT = advies(
+    title="Advies in opbouw",
+    ref="ADV-2024-99",
+    extra="status: concept\n",
+    body="## Kop\n\nWerktekst. [Eerste](advies-0.md)",
+)
+
+
+def test_concepts_are_previewed_and_listed_nowhere_public(
+    scratch_repo: Path, preview_of: Callable[[Path], Preview], tmp_path: Path
+) -> None:
+    corpus(scratch_repo)
+    write_doc(scratch_repo, f"{ADV}/in-opbouw.md", CONCEPT)
+    preview = preview_of(scratch_repo)
+    status, page = preview.get("adviezen/in-opbouw/")
+    assert status == 200
+    assert "Concept — niet gepubliceerd" in page and "Werktekst." in page
+    assert 'href="../advies-0/"' in page  # its links work in the preview
+    assert "DRAFT" not in page  # MkDocs' own (English) marker is replaced by ours
+    assert "data-pagefind-body" not in page  # never indexed for search
+    status, concepts = preview.get("concepten/")
+    assert status == 200 and "Advies in opbouw" in concepts
+    assert "kb-badge--concept" in concepts
+    public = ["adviezen/", "feeds/alles.xml", "feeds/adviezen.xml", "data/documenten.json",
+              "data/documenten.csv", "sitemap.xml", "archief/2024/", "domeinen/onderwijs/"]
+    for path in public:
+        assert "in-opbouw" not in preview.get(path)[1], path
+    built = tmp_path / "built"
+    result = run_mkdocs(scratch_repo, built)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (built / "adviezen/in-opbouw").exists() and not (built / "concepten").exists()
+    assert "in-opbouw" not in "".join(
+        p.read_text(errors="replace") for p in built.rglob("*") if p.is_file()
+        and p.suffix in (".html", ".xml", ".json", ".csv", ".txt")
+    )
+    assert "kb-preview" not in "".join(
+        p.read_text(errors="replace") for p in built.rglob("*.html")
+    )
 
 
 def test_in_process_caches_give_the_same_site_as_a_fresh_run(scratch_repo: Path) -> None:
@@ -242,37 +356,3 @@ def test_in_process_caches_give_the_same_site_as_a_fresh_run(scratch_repo: Path)
     same()  # every label on every page
     (scratch_repo / ADV / "advies-0.md").unlink()  # every other document links to it
     same()  # ... so each of them now has a broken link
-
-
-def test_preview_hears_changes_from_the_kernel(tmp_path: Path) -> None:
-    """`on_serve` swaps MkDocs' polling watcher (a scan every 0.5 s) for inotify, keeps the
-    paths MkDocs watches, and a change under them asks for a rebuild."""
-    from types import SimpleNamespace
-
-    from mkdocs.livereload import LiveReloadServer
-
-    from kennisbank.mkdocs_adapter import KennisbankSite
-
-    docs, extra = tmp_path / "content", tmp_path / "advisories"
-    docs.mkdir()
-    extra.mkdir()
-    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
-    server.watch(str(docs))
-    assert type(server.observer).__name__ == "PollingObserver"
-    server = KennisbankSite().on_serve(server, config=SimpleNamespace(watch=[str(extra)]))
-    server.watch(str(extra))  # what MkDocs does with `watch:` after on_serve
-    assert type(server.observer).__name__ == "InotifyObserver"
-    assert set(server._watched_paths) == {str(docs), str(extra)}
-    server.observer.start()
-    try:
-        for folder in (docs, extra):
-            server._want_rebuild = False
-            (folder / "x.md").write_text("nieuw", encoding="utf-8")
-            deadline = time.monotonic() + 10
-            while not server._want_rebuild:
-                assert time.monotonic() < deadline, f"no rebuild asked after a change in {folder}"
-                time.sleep(0.01)
-    finally:
-        server.observer.stop()
-        server.observer.join(5)
-        server.server_close()
