@@ -615,7 +615,7 @@ class KennisbankSite:
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig, **_: Any) -> str:
         if page.meta.get("template") == PRERENDERED:
             output = self.prerendered(page, config)
-        if page.file.inclusion.is_excluded():
+        if page.file.inclusion is InclusionLevel.DRAFT:
             output = output.replace(DRAFT_MARKER, "", 1)
         if self.feeder is not None:
             self.feeder.add(page.file.dest_uri, output)
