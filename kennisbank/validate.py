@@ -147,7 +147,7 @@ def check_document(
             "dit bestand staat op een plaats waar geen documenten horen. Zet adviezen in "
             "advisories/adviezen/, standpunten in advisories/standpunten/, praktijken in "
             "toolkits/praktijken/ en een toolkit als toolkits/<id>/index.md.",
-            "plaats",
+            topic="plaats",
         )
     elif kind is not None and kind not in allowed:
         add(
@@ -161,7 +161,7 @@ def check_document(
             (),
             f"{what} '{doc_id}' is geen geldig id. Gebruik kleine letters zonder accenten, "
             f"cijfers en koppeltekens, bijvoorbeeld '{slugify(doc_id)}'.",
-            "id",
+            topic="id",
         )
     if not source.body.strip():
         problems.append(

@@ -228,7 +228,7 @@ def measure_edit_preview(root: Path, document: str, timeout: float) -> float | N
         "-m",
         "mkdocs",
         "serve",
-        "--strict",
+        "--no-strict",
         "--dirty",
         "-a",
         f"127.0.0.1:{port}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, advies, write_doc
 
 from kennisbank.pipeline import load
 
@@ -74,6 +74,36 @@ def test_axe_has_no_violations(browser, site_url: str, name: str, scheme: str) -
     )
     page.wait_for_timeout(500)  # Material animates the palette change (125 ms)
     assert run_axe(page) == []
+    page.close()
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_preview_problem_panel_passes_axe(browser, scratch_repo, preview_of, scheme: str) -> None:
+    """The panel `make serve` puts on every page while a document has problems: axe in
+    both palettes, at the very top, its guide links reachable first by keyboard."""
+    write_doc(scratch_repo, "advisories/adviezen/een.md", advies(title="Eerste advies"))
+    write_doc(
+        scratch_repo,
+        "advisories/adviezen/twee.md",
+        advies(ref="ADV-2025-02", extra="domains: [onderwjs]\n", body="[x](bestaat-niet.md)"),
+    )
+    preview = preview_of(scratch_repo)
+    page = browser.new_page()
+    page.goto(preview.url + "adviezen/een/", wait_until="load")
+    panel = page.locator(".kb-preview-problems")
+    assert panel.is_visible()
+    assert "Voorvertoning: " in panel.locator("h2").inner_text()
+    box = panel.bounding_box()
+    assert box is not None and box["y"] < 1
+    page.evaluate(
+        "s => { document.body.setAttribute('data-md-color-scheme', s);"
+        " document.body.setAttribute('data-md-color-primary', 'custom'); }",
+        scheme,
+    )
+    page.wait_for_timeout(500)
+    assert run_axe(page) == []
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.kb-preview-problems') !== null")
     page.close()
 
 

@@ -4,6 +4,7 @@ never a wrong path)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -356,3 +357,28 @@ def test_in_process_caches_give_the_same_site_as_a_fresh_run(scratch_repo: Path)
     same()  # every label on every page
     (scratch_repo / ADV / "advies-0.md").unlink()  # every other document links to it
     same()  # ... so each of them now has a broken link
+
+
+def test_every_panel_link_goes_to_a_section_of_the_guide(built_site: Path) -> None:
+    """Each topic a problem can have, and each field's topic, is a heading of the editor
+    guide as the site builds it."""
+    from kennisbank import preview
+    from kennisbank.model import Problem
+
+    guide = (built_site / "redactiegids/index.html").read_text(encoding="utf-8")
+    for anchor in preview.GUIDE_SECTIONS.values():
+        assert f'id="{anchor}"' in guide, anchor
+    package = Path(preview.__file__).parent
+    used = {
+        topic
+        for source in package.glob("*.py")
+        for topic in re.findall(r'topic="([a-z-]+)"', source.read_text(encoding="utf-8"))
+    }
+    assert used and used <= set(preview.GUIDE_SECTIONS), used - set(preview.GUIDE_SECTIONS)
+    assert set(preview.FIELD_TOPICS.values()) <= set(preview.GUIDE_SECTIONS)
+    found = preview.guide_anchor(Problem("a.md", 1, "domains[0]", "x"))
+    assert found == "domains-themas"
+    assert preview.guide_anchor(Problem("a.md", 1, "summary", "x")) == "metadata-per-soort"
+    assert preview.guide_anchor(Problem("a.md", 1, "", "x", topic="links")) == (
+        "links-naar-andere-documenten"
+    )

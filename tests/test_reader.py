@@ -58,7 +58,7 @@ def test_not_utf8_names_the_line(tmp_path: Path) -> None:
         ("---\n- a\n- b\n---\n", 2, "sleutel: waarde"),
         ("---\ntitle: x\ntitle: y\n---\n", 3, "twee keer"),
         ("---\ntitle: &a x\nsummary: *a\n---\n", 2, "verwijzingen"),
-        ("---\nperiod:\n\tstart: 1\n---\n", 3, "tab"),
+        ("---\nperiod:\n\tstart: 1\n---\n", 3, "Vervang elke tab door twee spaties"),
         ('---\ntitle: "open\nsummary: x\n---\n', 2, "aanhalingsteken"),
         ("---\na:\n  b: 1\n c: 2\n---\n", 4, "inspringing"),
         ("---\na: [1, 2\nb: 3\n---\n", 2, "haakje"),

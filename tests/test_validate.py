@@ -252,3 +252,75 @@ def test_slow_markdown_limits_leave_real_texts_alone() -> None:
     hidden = "\n\u00a0\n".join(["[" * 50 + "x" * 1000] * 30)  # one paragraph to Markdown
     assert slow_paragraphs(hidden)[0][0] == 0
     assert slow_paragraphs(hidden.replace("\u00a0", "")) == []  # really 30 paragraphs
+
+
+def test_words_curly_quotes_get_a_straight_quotes_hint(scratch_repo: Path) -> None:
+    """Word's “…” around a value: with ': ' inside, YAML broke on the colon and the message
+    said to use quotes; without one, the curly quotes ended up in the title."""
+    with_colon = "title: “Lokale meldpunten: samen tegen woondiscriminatie”"
+    without = "title: “Lokale meldpunten”"
+    for number, title in enumerate([with_colon, without]):
+        text = advies(ref=f"ADV-2025-0{number}").replace("title: Een advies", title)
+        write_doc(scratch_repo, f"{ADV}/q{number}.md", text)
+    out = messages(scratch_repo)
+    assert len(out) == 2, out
+    for number, message in enumerate(out):
+        assert message.startswith(f"{ADV}/q{number}.md:3: title: de waarde staat tussen "
+                                  "gekrulde aanhalingstekens"), message
+        assert 'Gebruik rechte aanhalingstekens (")' in message
+        assert "Zet tekst met ': '" not in message
+    inside = advies().replace("title: Een advies", "title: Het rapport “Samen” is uit")
+    write_doc(scratch_repo, f"{ADV}/q0.md", inside)  # quotes inside a text are text
+    write_doc(scratch_repo, f"{ADV}/q1.md", advies(ref="ADV-2025-09"))
+    assert messages(scratch_repo) == []
+
+
+def test_a_copied_file_is_blamed_not_its_original(scratch_repo: Path) -> None:
+    original = write_doc(scratch_repo, f"{ADV}/lokale-meldpunten.md", advies())
+    copy = write_doc(scratch_repo, f"{ADV}/lokale-meldpunten - kopie.md", advies())
+    os.utime(copy, (1_000_000, 1_000_000))  # even when the copy is older (a copied mtime)
+    out = [m for m in messages(scratch_repo) if "reference" in m]
+    assert len(out) == 1, out
+    assert out[0].startswith(f"{ADV}/lokale-meldpunten - kopie.md:7: reference: ")
+    assert f"ook in {ADV}/lokale-meldpunten.md (regel 7)" in out[0]
+    assert "kopie" in out[0] and "eigen kenmerk" in out[0]
+    # Two ordinary names: the newer file is the unexpected one.
+    copy.unlink()
+    newer = write_doc(scratch_repo, f"{ADV}/andere-meldpunten.md", advies())
+    os.utime(original, (1_000_000, 1_000_000))
+    os.utime(newer, (2_000_000, 2_000_000))
+    out = [m for m in messages(scratch_repo) if "reference" in m]
+    assert len(out) == 1 and out[0].startswith(f"{ADV}/andere-meldpunten.md:7:"), out
+
+
+def test_links_are_checked_in_a_document_with_metadata_problems(scratch_repo: Path) -> None:
+    write_doc(scratch_repo, f"{ADV}/arbeidsmarktdiscriminatie-aanpakken.md", advies())
+    body = "Tekst.\n\nZie [het standpunt](arbeidsmarkt-discriminatie-aanpakken.md)."
+    write_doc(
+        scratch_repo,
+        f"{ADV}/fout.md",
+        advies(ref="ADV-2025-02", extra="tags: 5\n", body=body),
+    )
+    out = [m for m in messages(scratch_repo) if m.startswith(f"{ADV}/fout.md")]
+    assert any("tags:" in m for m in out), out  # the metadata problem ...
+    link = [m for m in out if "de link naar" in m]  # ... and the link, in the same run
+    assert len(link) == 1, out
+    assert link[0].startswith(f"{ADV}/fout.md:12: de link naar 'arbeidsmarkt-discriminatie")
+    assert "Bedoelde je 'arbeidsmarktdiscriminatie-aanpakken.md'?" in link[0]
+
+
+def test_a_link_into_the_wrong_folder_suggests_the_right_path(scratch_repo: Path) -> None:
+    write_doc(scratch_repo, "advisories/standpunten/racisme.md", advies().replace(
+        "type: advies", "type: standpunt").replace("ADV-2025-01", "STP-2025-01"))
+    write_doc(scratch_repo, f"{ADV}/een.md", advies(body="[x](racisme.md)"))
+    out = messages(scratch_repo)
+    assert any("Bedoelde je '../standpunten/racisme.md'?" in m for m in out), out
+
+
+def test_related_to_an_unreadable_document_says_so(scratch_repo: Path) -> None:
+    write_doc(scratch_repo, f"{ADV}/kapot.md", "---\ntitle: [x\n---\nTekst\n")
+    write_doc(scratch_repo, f"{ADV}/een.md", advies(extra="related: [kapot]\n"))
+    out = [m for m in messages(scratch_repo) if m.startswith(f"{ADV}/een.md")]
+    assert len(out) == 1, out
+    assert "'kapot' kan nu niet gelezen worden door een fout in dat bestand" in out[0]
+    assert "er bestaat geen document" not in out[0]
