@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -347,6 +348,14 @@ class KennisbankSite:
             logging.getLogger("mkdocs.commands.build").addFilter(_DirtyWarningFilter())
         if command == "serve":
             logging.getLogger("mkdocs").addHandler(self.build_warnings)
+            if (
+                signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+                and threading.current_thread() is threading.main_thread()
+            ):
+                # Started as a background job by a script (`make serve &`): the shell
+                # ignores SIGINT for it, so Python would never raise KeyboardInterrupt and
+                # MkDocs would never stop on Ctrl+C. The preview stops on it however started.
+                signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def on_pre_build(self, **_: Any) -> None:
         self.build_warnings.messages = []

@@ -38,8 +38,8 @@ def summary(problems: list[Problem], documents: int) -> str:
     files = len({p.path for p in problems})
     return (
         f"{len(problems)} {'probleem' if len(problems) == 1 else 'problemen'} in {files} "
-        f"{'bestand' if files == 1 else 'bestanden'}. Los ze op en controleer opnieuw "
-        "met 'make check'."
+        f"{'bestand' if files == 1 else 'bestanden'}. Los {'het' if len(problems) == 1 else 'ze'} "
+        "op en controleer opnieuw met 'make check'."
     )
 
 

@@ -70,12 +70,15 @@ class Preview:
     """`make serve`'s command (``mkdocs serve``) on a repository, in a process group of its
     own as a terminal runs it; what it prints is collected line by line."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, background_job: bool = False) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.lines: list[str] = []
+        # A script's `make serve &`: the shell starts a background job with SIGINT ignored.
+        ignoring = ["sh", "-c", 'trap "" INT; exec "$@"', "sh"] if background_job else []
         self.process = subprocess.Popen(
             [
+                *ignoring,
                 sys.executable,
                 "-m",
                 "mkdocs",

@@ -61,7 +61,9 @@ def test_paths_filter_the_report(scratch_repo: Path) -> None:
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert all(line.startswith(ADV) for line in lines[:-1])
-    assert lines[-1].startswith("1 probleem in 1 bestand")
+    assert lines[-1] == (
+        "1 probleem in 1 bestand. Los het op en controleer opnieuw met 'make check'."
+    )
     clean = run_cli(scratch_repo, "check", "content")
     assert clean.returncode == 0
 

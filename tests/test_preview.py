@@ -193,6 +193,15 @@ def test_ctrl_c_stops_the_preview(
     assert stopped_within(indexing, 2), indexing.output()
     assert "zoekindex" not in indexing.output()  # stopping is not a failed index
 
+    # Started in the background by a script, as `make serve &` (SIGINT ignored from birth).
+    background = Preview(scratch_repo, background_job=True)
+    try:
+        background.wait_until_serving()
+        background.settle()
+        assert stopped_within(background, 2), background.output()
+    finally:
+        background.stop()
+
 
 def test_problems_keep_the_last_good_site_with_a_panel(
     scratch_repo: Path, preview_of: Callable[[Path], Preview]
@@ -259,6 +268,7 @@ def test_concepts_are_previewed_and_listed_nowhere_public(
     status, page = preview.get("adviezen/in-opbouw/")
     assert status == 200
     assert "Concept — niet gepubliceerd" in page and "Werktekst." in page
+    assert "Concept van <time" in page and "Gepubliceerd op" not in page  # not yet published
     assert 'href="../advies-0/"' in page  # its links work in the preview
     assert "DRAFT" not in page  # MkDocs' own (English) marker is replaced by ours
     assert "data-pagefind-body" not in page  # never indexed for search
