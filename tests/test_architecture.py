@@ -57,3 +57,49 @@ def test_readme_starts_with_the_two_commands() -> None:
 
 def test_ci_runs_make_test() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+INTERNAL = "# MkDocs internal:"
+
+
+def private_uses(path: Path) -> list[int]:
+    """Lines that read or write a private attribute of another object (``x._name``, also
+    through ``getattr``/``setattr``); ``self._name`` is the object's own."""
+    lines: list[int] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        name = ""
+        if isinstance(node, ast.Attribute):
+            owner = node.value
+            if not (isinstance(owner, ast.Name) and owner.id in ("self", "cls")):
+                name = node.attr
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("getattr", "setattr", "hasattr", "delattr")
+            and len(node.args) > 1
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+        ):
+            name = node.args[1].value
+        if name.startswith("_") and not name.startswith("__"):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_no_private_attribute_of_mkdocs_or_material_is_used_unmarked() -> None:
+    """Every use of another object's private attribute in the project's code sits right
+    under a ``# MkDocs internal:`` comment that says why; the architecture section states
+    how many such places there are."""
+    unmarked, places = [], 0
+    for path in sorted(
+        [*PACKAGE.rglob("*.py"), *(ROOT / "hooks").glob("*.py"), *(ROOT / "scripts").glob("*.py")]
+    ):
+        text = path.read_text(encoding="utf-8").splitlines()
+        places += sum(INTERNAL in line for line in text)
+        for line in private_uses(path):
+            above = text[max(0, line - 5) : line]
+            if not any(INTERNAL in prior for prior in above):
+                unmarked.append(f"{path.relative_to(ROOT)}:{line}")
+    assert unmarked == []
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"MkDocs internals used: {places}." in readme

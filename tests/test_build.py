@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import html as html_module
-import logging
 import os
 import re
 import subprocess
 import sys
-import time
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
@@ -219,12 +216,11 @@ def test_extract_html_keeps_markdown_and_protects_the_body() -> None:
     assert expand(markdown, fragments) == text
 
 
-def test_helper_process_warnings_still_fail_a_strict_build(
+def test_broken_links_of_every_document_fail_a_strict_build(
     scratch_repo: Path, tmp_path: Path
 ) -> None:
-    """A cold build converts half of the documents in a helper process (second core). What
-    MkDocs reports while converting them, a link to a missing page or anchor, must still
-    reach the main process and fail `--strict`: every document has its own broken links."""
+    """What MkDocs reports while converting the documents, a link to a missing page or
+    anchor, fails `--strict`, and every document's own broken links are named."""
     names = [f"doc{n}" for n in range(6)]
     for n, name in enumerate(names):
         write_doc(
@@ -245,9 +241,9 @@ def test_helper_process_warnings_still_fail_a_strict_build(
             assert f"geen-{name}" in output, name
 
 
-def test_helper_process_gives_the_same_site(built_site: Path, tmp_path: Path) -> None:
-    """The same repository built on one core (no helper process, Pagefind after the build)
-    gives byte-identical pages, feeds and exports."""
+def test_indexing_beside_the_build_gives_the_same_site(built_site: Path, tmp_path: Path) -> None:
+    """The same repository built on one core (Pagefind after the build instead of its
+    indexing service beside it) gives byte-identical pages, feeds and exports."""
     single = tmp_path / "single"
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(single)],
@@ -266,8 +262,6 @@ def test_helper_process_gives_the_same_site(built_site: Path, tmp_path: Path) ->
     assert len(parallel) > 100
     assert parallel.keys() == one.keys()
     assert [path for path in parallel if parallel[path] != one[path]] == []
-    # The helper hands its finished pages over as files; none is left behind.
-    assert list((ROOT / ".cache" / "kennisbank").glob("helper-*")) == []
 
 
 def test_a_french_document_carries_its_language(scratch_repo: Path, tmp_path: Path) -> None:
@@ -301,75 +295,6 @@ def test_a_french_document_carries_its_language(scratch_repo: Path, tmp_path: Pa
     dutch = html(site, "adviezen/nederlands")
     assert '<p class="kb-summary">' in dutch and "kb-doc-body" not in dutch
     assert "<h1>Een advies</h1>" in dutch  # the theme's own title
-
-
-@pytest.mark.parametrize("fails_at", ["markdown", "templates"])
-def test_a_failing_helper_process_falls_back_to_the_same_site(
-    built_site: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-    fails_at: str,
-) -> None:
-    """If the helper process fails, converting Markdown or applying the theme, the main
-    process does that work itself and the site is the same. The build runs in this process
-    so that the failure can be planted in the fork only."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.structure.pages import Page
-
-    from kennisbank import mkdocs_adapter
-
-    main_pid = os.getpid()
-
-    def in_helper_only(original: Any) -> Any:
-        def planted(*args: Any, **kwargs: Any) -> Any:
-            if os.getpid() != main_pid:
-                raise RuntimeError("geplante fout in het hulpproces")
-            return original(*args, **kwargs)
-
-        return planted
-
-    if fails_at == "markdown":
-        monkeypatch.setattr(Page, "render", in_helper_only(Page.render))
-    else:
-        monkeypatch.setattr(
-            mkdocs_adapter, "render_template", in_helper_only(mkdocs_adapter.render_template)
-        )
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    monkeypatch.chdir(ROOT)
-    site = tmp_path / "site"
-    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site), strict=True)
-    config.plugins.on_startup(command="build", dirty=False)
-    caplog.set_level(logging.DEBUG, logger="mkdocs")
-    build(config)
-    assert "geplante fout in het hulpproces" in caplog.text  # the fallback was taken
-
-    def outputs(folder: Path) -> dict[str, bytes]:
-        return site_files(folder, lambda p: p.suffix == ".html")
-
-    fallback, parallel = outputs(site), outputs(built_site)
-    assert len(fallback) > 50 and fallback.keys() == parallel.keys()
-    assert [path for path in fallback if fallback[path] != parallel[path]] == []
-
-
-def test_a_killed_builds_helper_folder_is_cleaned_up(scratch_repo: Path, tmp_path: Path) -> None:
-    """The helper hands pages over in .cache/kennisbank/helper-*; a build that was killed
-    leaves its folder behind, and a later build removes it once it is an hour old (a
-    younger one may belong to a build that is still running)."""
-    write_doc(scratch_repo, "advisories/adviezen/een.md", advies())
-    cache = scratch_repo / ".cache" / "kennisbank"
-    old, young = cache / "helper-old", cache / "helper-young"
-    for folder in (old, young):
-        folder.mkdir(parents=True)
-        (folder / "0.html").write_text("<p>oud</p>", encoding="utf-8")
-    two_hours_ago = time.time() - 7200
-    os.utime(old, (two_hours_ago, two_hours_ago))
-    result = run_mkdocs(scratch_repo, tmp_path / "site")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert not old.exists()
-    assert young.exists()
-    assert sorted(p.name for p in cache.glob("helper-*")) == ["helper-young"]
 
 
 def test_nav_titles_survive_the_pages_being_released(scratch_repo: Path, tmp_path: Path) -> None:
