@@ -13,6 +13,7 @@ import posixpath
 import re
 from pathlib import Path
 
+from .cache import PreviewCache
 from .model import Corpus, Document, Problem, SourceFile
 
 CONTENT = "content"
@@ -56,29 +57,31 @@ def relative(path: str, base: str) -> str:
     return "/".join([".."] * (len(here) - common) + parts[common:])
 
 
-# A preview enriches the whole corpus after every edit. A document's rewritten body and
-# link targets depend on its text and on what exists to link to: kept per document (the
-# same Document object, see validate.load_corpus) while the link targets stay the same.
-# Documents with link problems are not kept (their messages look at the disk).
-_rewritten: dict[str, tuple[Document, str, list[str]]] = {}
-_rewritten_for: list[object] = [None]
+def enrich(
+    corpus: Corpus,
+    failed: set[str] = frozenset(),  # type: ignore[assignment]
+    cache: PreviewCache | None = None,
+) -> list[Problem]:
+    """Rewrite body links, fill ``corpus.bodies``, ``related`` and ``backlinks``.
 
-
-def enrich(corpus: Corpus, failed: set[str] = frozenset()) -> list[Problem]:  # type: ignore[assignment]
-    """Rewrite body links, fill ``corpus.bodies``, ``related`` and ``backlinks``."""
+    A preview enriches the whole corpus after every edit. A document's rewritten body and
+    link targets depend on its text and on what exists to link to: kept in ``cache`` per
+    document (the same Document object) while the link targets stay the same. Documents
+    with link problems are not kept (their messages look at the disk)."""
+    cache = cache if cache is not None else PreviewCache()
     mapping, concepts = site_paths(corpus)
     failed_keys = {_key(Path(p)) for p in failed}
     concepts |= failed_keys
     targets_now = (mapping, concepts, failed_keys)
-    if _rewritten_for[0] != targets_now:
-        _rewritten.clear()
-        _rewritten_for[0] = targets_now
+    if cache.links_for != targets_now:
+        cache.links.clear()
+        cache.links_for = targets_now
     pages = {doc.page_path: doc for doc in corpus.published()}
     by_id = corpus.by_id()
     problems: list[Problem] = []
     links: dict[str, list[str]] = {}
     for doc in corpus.published():
-        hit = _rewritten.get(doc.id)
+        hit = cache.links.get(doc.id)
         doc_problems: list[Problem]
         if hit is not None and hit[0] is doc:
             body, targets, doc_problems = hit[1], hit[2], []
@@ -87,9 +90,9 @@ def enrich(corpus: Corpus, failed: set[str] = frozenset()) -> list[Problem]:  # 
                 doc.source, doc.page_path, mapping, concepts, failed_keys
             )
             if doc_problems:
-                _rewritten.pop(doc.id, None)
+                cache.links.pop(doc.id, None)
             else:
-                _rewritten[doc.id] = (doc, body, targets)
+                cache.links[doc.id] = (doc, body, targets)
         corpus.bodies[doc.id] = body
         problems += doc_problems
         links[doc.id] = [pages[t].id for t in targets if t in pages and pages[t].id != doc.id]
@@ -102,7 +105,7 @@ def enrich(corpus: Corpus, failed: set[str] = frozenset()) -> list[Problem]:  # 
     for doc in corpus.published():
         for target in [*links[doc.id], *(d.id for d in corpus.related[doc.id])]:
             backlinks.setdefault(target, set()).add(doc.id)
-    corpus.suggested = suggest_related(corpus)
+    corpus.suggested = suggest_related(corpus, cache)
     for doc in corpus.published():
         corpus.backlinks[doc.id] = sorted(
             (by_id[i] for i in backlinks.get(doc.id, ())), key=lambda d: d.sort_key, reverse=True
@@ -193,7 +196,7 @@ def rewrite_links(
 
 
 def nearest(missing: str, folder: Path, mapping: dict[str, str]) -> str:
-    """" Bedoelde je '…'?" with the existing file whose name is closest to a missing link
+    """ " Bedoelde je '…'?" with the existing file whose name is closest to a missing link
     target, as a path from the linking file's folder; "" if none is close."""
     by_name: dict[str, list[str]] = {}
     for key in mapping:
@@ -210,10 +213,7 @@ def nearest(missing: str, folder: Path, mapping: dict[str, str]) -> str:
 AUTO_RELATED = 5
 
 
-_memo: dict[str, object] = {}
-
-
-def suggest_related(corpus: Corpus) -> dict[str, list[Document]]:
+def suggest_related(corpus: Corpus, cache: PreviewCache | None = None) -> dict[str, list[Document]]:
     """Up to five published documents per document that share domains (weight 2) and tags
     (weight 1), best first, newest on ties; explicit ``related`` ones are left out.
     The ranking depends only on ids, dates, topics and ``related``; a preview rebuild
@@ -223,10 +223,10 @@ def suggest_related(corpus: Corpus) -> dict[str, list[Document]]:
         (d.id, d.date.toordinal(), tuple(sorted(_topics(d))), tuple(d.meta.get("related") or ()))
         for d in published
     )
-    if _memo.get("inputs") != inputs:
-        _memo["inputs"], _memo["ranking"] = inputs, _rank_related(corpus, published)
-    ranking = _memo["ranking"]
-    assert isinstance(ranking, dict)
+    cache = cache if cache is not None else PreviewCache()
+    if cache.related_for != inputs:
+        cache.related_for, cache.related = inputs, _rank_related(corpus, published)
+    ranking = cache.related
     by_id = {d.id: d for d in published}
     return {doc_id: [by_id[i] for i in ids] for doc_id, ids in ranking.items()}
 

@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 from markupsafe import Markup
 
 from . import feeds, opendata
+from .cache import CardCache, PreviewCache
 from .model import KINDS, Corpus, Document, InternalError
 from .render import dutch_date, macro, relative_url, render
 
@@ -178,12 +179,6 @@ def build_indexes(corpus: Corpus) -> Indexes:
     return indexes
 
 
-# A preview's document pages from its previous rebuild: id -> (inputs, Markdown, fragments).
-# The inputs are the objects the page is made of; validate.load_corpus keeps a Document
-# object for as long as its file (and the vocabularies) did not change, so "the same
-# objects" means "the same page".
-PageCache = dict[str, tuple[tuple[Any, ...], str, list[str] | None]]
-
 
 def _same(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
     """Inputs compared by identity (documents, tuples of documents) or equality (text)."""
@@ -204,15 +199,19 @@ CONCEPTS = "concepten/index.md"  # a preview's overview of the concepts
 
 
 def generate(
-    corpus: Corpus, site_url: str = "", cache: PageCache | None = None, preview: bool = False
+    corpus: Corpus, site_url: str = "", cache: PreviewCache | None = None, preview: bool = False
 ) -> Output:
     """Every generated page, feed, export and download of the site. With ``cache`` (a
-    preview), a document page whose inputs did not change is taken from the last run.
+    preview), a document page whose inputs did not change is taken from the last run (the
+    inputs are the objects the page is made of, compared by identity), and so are cards
+    and open data rows.
     ``preview``: concepts get their page too (in ``drafts``), marked as concepts, and are
     listed on a page of their own; listings, feeds, search and open data stay as without."""
+    cache = cache if cache is not None else PreviewCache()
+    cards = cache.cards
     out = Output()
     if preview:
-        concept_pages(corpus, out)
+        concept_pages(corpus, out, cards)
     indexes = build_indexes(corpus)
     for doc in corpus.published():
         try:
@@ -224,56 +223,54 @@ def generate(
                 tuple(corpus.suggested.get(doc.id, ())),
                 tuple(corpus.backlinks.get(doc.id, ())),
             )
-            hit = cache.get(doc.id) if cache is not None else None
+            hit = cache.pages.get(doc.id)
             if hit is not None and _same(hit[0], inputs):
                 out.pages[doc.page_path] = hit[1]
                 if hit[2]:
                     out.fragments[doc.page_path] = hit[2]
             else:
-                out.add_page(doc.page_path, document_page(corpus, doc), body=body)
-                if cache is not None:
-                    cache[doc.id] = (
-                        inputs,
-                        out.pages[doc.page_path],
-                        out.fragments.get(doc.page_path),
-                    )
+                out.add_page(doc.page_path, document_page(corpus, doc, cards), body=body)
+                cache.pages[doc.id] = (
+                    inputs,
+                    out.pages[doc.page_path],
+                    out.fragments.get(doc.page_path),
+                )
         except Exception as err:  # a template bug: still name the document being rendered
             raise InternalError(doc.source.rel) from err
         for att in doc.attachments:
             out.files[f"{doc.section}/{doc.id}/{att.name}"] = att.path
     current = {doc.id: doc for doc in corpus.published()}
-    if cache is not None:  # forget documents that were deleted or unpublished
-        for gone in set(cache) - set(current):
-            del cache[gone]
+    for gone in set(cache.pages) - set(current):  # deleted or unpublished documents
+        del cache.pages[gone]
     # Cards of documents that were deleted, unpublished or changed (a new Document object)
     # would never be used again: drop them, so that a long preview does not keep them.
-    for key in [key for key, hit in _cards.items() if current.get(key[0]) is not hit[0]]:
-        del _cards[key]
+    for key in [key for key, hit in cards.items() if current.get(key[0]) is not hit[0]]:
+        del cards[key]
     overviews: dict[str, str] = {}
     for kind, docs in indexes.by_kind.items():
-        overviews.update(listing_pages(corpus, indexes, kind, docs))
+        overviews.update(listing_pages(corpus, indexes, kind, docs, cards))
     for vocabulary in THEMES:
-        overviews.update(theme_pages(corpus, indexes, vocabulary))
-    overviews.update(archive_pages(corpus, indexes))
+        overviews.update(theme_pages(corpus, indexes, vocabulary, cards))
+    overviews.update(archive_pages(corpus, indexes, cards))
     for path, text in overviews.items():
         out.add_page(path, text)
     out.texts.update(
         feeds.all_feeds(corpus, indexes.by_kind, indexes.by_value["domains"], site_url)
     )
-    out.texts.update(opendata.exports(corpus, site_url))
+    out.texts.update(opendata.exports(corpus, site_url, cache.rows))
     out.texts["robots.txt"] = robots(site_url)
     out.texts["assets/zoekfilters.json"] = json.dumps(search_labels(corpus), ensure_ascii=False)
     return out
 
 
-def concept_pages(corpus: Corpus, out: Output) -> None:
+def concept_pages(corpus: Corpus, out: Output, cards: CardCache) -> None:
     """A preview's pages of concepts, and the overview that lists them."""
     concepts = [doc for doc in corpus.documents if not doc.published]
     for doc in concepts:
         try:
             out.add_page(
                 doc.page_path,
-                document_page(corpus, doc),
+                document_page(corpus, doc, cards),
                 body=corpus.bodies.get(doc.id, doc.source.body),
             )
         except Exception as err:  # a template bug: still name the document being rendered
@@ -289,7 +286,7 @@ def concept_pages(corpus: Corpus, out: Output) -> None:
             search=False,
             description="Documenten in voorbereiding; alleen in de voorvertoning.",
         )
-        + render("concepts.md.j2", cards=[card(corpus, d, url) for d in concepts]),
+        + render("concepts.md.j2", cards=[card(cards, corpus, d, url) for d in concepts]),
     )
     out.drafts.add(CONCEPTS)
 
@@ -321,22 +318,18 @@ def theme_url(vocabulary: str, slug: str) -> str:
     return f"{THEMES[vocabulary][0]}/{slug}/"
 
 
-# Rendered cards: (document id, depth, heading) -> (document, its theme labels, HTML).
-# Kept across runs (a preview rebuilds every few seconds): an entry is used only for the
-# same Document object (validate.load_corpus makes a new one whenever the file changes)
-# with the same labels (the vocabularies may have changed).
-_cards: dict[tuple[str, int, int], tuple[Document, tuple[str, ...], Markup]] = {}
-
-
-def card(corpus: Corpus, doc: Document, from_url: str, heading: int = 2) -> Markup:
+def card(
+    cards: CardCache, corpus: Corpus, doc: Document, from_url: str, heading: int = 2
+) -> Markup:
     """A document as listings show it, as HTML. Links go up to the site root and down again,
     so a card is the same on every page at the same depth and is rendered once per depth
-    (cards were a quarter of the generate step)."""
+    (cards were a quarter of the generate step), kept in ``cards``: an entry is used only
+    for the same Document object with the same labels (the vocabularies may have changed)."""
     depth = from_url.count("/")
     key = (doc.id, depth, heading)
     domains = doc.meta.get("domains", [])
     labels = tuple(corpus.label("domains", slug) for slug in domains)
-    hit = _cards.get(key)
+    hit = cards.get(key)
     if hit is not None and hit[0] is doc and hit[1] == labels:
         return hit[2]
     up = "../" * depth
@@ -359,7 +352,7 @@ def card(corpus: Corpus, doc: Document, from_url: str, heading: int = 2) -> Mark
         "lang": None if doc.meta.get("language", "nl") == "nl" else doc.meta["language"],
     }
     html_ = Markup(macro("_card.html.j2", "card_item")(data, heading))
-    _cards[key] = (doc, labels, html_)
+    cards[key] = (doc, labels, html_)
     return html_
 
 
@@ -391,16 +384,16 @@ def facts(corpus: Corpus, doc: Document) -> list[tuple[str, list[dict[str, str |
     return rows
 
 
-def document_page(corpus: Corpus, doc: Document) -> str:
+def document_page(corpus: Corpus, doc: Document, cards: CardCache) -> str:
     url = doc.url
     context = {
         "doc": doc,
         "meta": doc.meta,
         "facts": facts(corpus, doc),
         "body": BODY,
-        "related": [card(corpus, d, url, 3) for d in corpus.related.get(doc.id, [])],
-        "suggested": [card(corpus, d, url, 3) for d in corpus.suggested.get(doc.id, [])],
-        "backlinks": [card(corpus, d, url, 3) for d in corpus.backlinks.get(doc.id, [])],
+        "related": [card(cards, corpus, d, url, 3) for d in corpus.related.get(doc.id, [])],
+        "suggested": [card(cards, corpus, d, url, 3) for d in corpus.suggested.get(doc.id, [])],
+        "backlinks": [card(cards, corpus, d, url, 3) for d in corpus.backlinks.get(doc.id, [])],
         "listing_url": relative_url(f"{doc.section}/", url),
         "date_text": dutch_date(doc.date),
         "updated_text": dutch_date(doc.updated),
@@ -448,7 +441,7 @@ def paginate(section_url: str, docs: list[Document]) -> list[tuple[str, list[Doc
 
 
 def listing_pages(
-    corpus: Corpus, indexes: Indexes, kind: str, docs: list[Document]
+    corpus: Corpus, indexes: Indexes, kind: str, docs: list[Document], cards: CardCache
 ) -> dict[str, str]:
     section, _, plural = KINDS[kind]
     pages = paginate(f"{section}/", docs)
@@ -475,7 +468,7 @@ def listing_pages(
             intro=LISTING_INTRO[kind],
             total=len(docs),
             first=(number - 1) * PAGE_SIZE + 1,
-            cards=[card(corpus, d, url) for d in chunk],
+            cards=[card(cards, corpus, d, url) for d in chunk],
             pager=pager(urls, number, url),
             feed_url=relative_url(f"feeds/{section}.xml", url),
             facet_title=f"{plural} per {'actor' if facet == 'actors' else 'regio'}",
@@ -507,16 +500,23 @@ def pager(urls: list[str], number: int, from_url: str) -> dict[str, Any] | None:
     }
 
 
-def grouped(corpus: Corpus, docs: list[Document], url: str) -> list[dict[str, Any]]:
+def grouped(
+    corpus: Corpus, docs: list[Document], url: str, cards: CardCache
+) -> list[dict[str, Any]]:
     """Documents grouped by kind, in the order of KINDS."""
     return [
-        {"title": plural, "cards": [card(corpus, d, url, 3) for d in docs if d.kind == kind]}
+        {
+            "title": plural,
+            "cards": [card(cards, corpus, d, url, 3) for d in docs if d.kind == kind],
+        }
         for kind, (_, _, plural) in KINDS.items()
         if any(d.kind == kind for d in docs)
     ]
 
 
-def theme_pages(corpus: Corpus, indexes: Indexes, vocabulary: str) -> dict[str, str]:
+def theme_pages(
+    corpus: Corpus, indexes: Indexes, vocabulary: str, cards: CardCache
+) -> dict[str, str]:
     folder, title, intro = THEMES[vocabulary]
     used = indexes.by_value[vocabulary]
     out: dict[str, str] = {}
@@ -539,7 +539,7 @@ def theme_pages(corpus: Corpus, indexes: Indexes, vocabulary: str) -> dict[str, 
         ) + render(
             "theme.md.j2",
             intro=text,
-            groups=grouped(corpus, docs, url),
+            groups=grouped(corpus, docs, url, cards),
             total=len(docs),
             overview_url="../",
             overview_title=title,
@@ -560,7 +560,7 @@ def other_overviews(current: str | None) -> list[dict[str, str]]:
     ] + ([{"text": "Archief per jaar", "url": "../archief/"}] if current else [])
 
 
-def archive_pages(corpus: Corpus, indexes: Indexes) -> dict[str, str]:
+def archive_pages(corpus: Corpus, indexes: Indexes, cards: CardCache) -> dict[str, str]:
     out: dict[str, str] = {}
     entries = []
     for year, docs in sorted(indexes.by_year.items(), reverse=True):
@@ -570,7 +570,7 @@ def archive_pages(corpus: Corpus, indexes: Indexes) -> dict[str, str]:
         ) + render(
             "theme.md.j2",
             intro=f"Alle publicaties van {year}, nieuwste eerst.",
-            groups=grouped(corpus, docs, f"archief/{year}/"),
+            groups=grouped(corpus, docs, f"archief/{year}/", cards),
             total=len(docs),
             overview_url="../",
             overview_title="Archief",
@@ -582,14 +582,14 @@ def archive_pages(corpus: Corpus, indexes: Indexes) -> dict[str, str]:
     return out
 
 
-def recent_block(corpus: Corpus, from_url: str) -> str:
+def recent_block(corpus: Corpus, from_url: str, cards: CardCache) -> str:
     """The home page: latest adviezen and standpunten, featured toolkits, latest praktijken,
     and links to the theme overviews."""
     published = corpus.published()
 
     def latest(kind: str, docs: list[Document] | None = None) -> list[Markup]:
         pool = docs if docs is not None else [d for d in published if d.kind == kind]
-        return [card(corpus, d, from_url, 3) for d in pool[:RECENT_PER_KIND]]
+        return [card(cards, corpus, d, from_url, 3) for d in pool[:RECENT_PER_KIND]]
 
     toolkits = [d for d in published if d.kind == "toolkit"]
     featured = [d for d in toolkits if d.meta.get("featured")] or toolkits
@@ -626,7 +626,7 @@ def robots(site_url: str) -> str:
 AUDIT_FILE = "content/_data/audit.json"  # written by `make audit` (scripts/audit.py)
 
 
-def audit_block(corpus: Corpus, from_url: str) -> str:
+def audit_block(corpus: Corpus, from_url: str, cards: CardCache) -> str:
     """Date, method and scores of the last accessibility audit, for the statement page."""
     path = corpus.root / AUDIT_FILE
     try:
@@ -637,4 +637,8 @@ def audit_block(corpus: Corpus, from_url: str) -> str:
 
 
 # Blocks that site pages in content/ may embed with <!-- kennisbank:NAME -->.
-BLOCKS: dict[str, Callable[[Corpus, str], str]] = {"recent": recent_block, "audit": audit_block}
+# Each gets the corpus, the URL of the page and the cards cache.
+BLOCKS: dict[str, Callable[[Corpus, str, CardCache], str]] = {
+    "recent": recent_block,
+    "audit": audit_block,
+}

@@ -35,11 +35,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from . import publish
+from .cache import PreviewCache
 from .generate import (
     BLOCKS,
     PLACEHOLDER,
     Output,
-    PageCache,
     expand,
     generate,
     page_url,
@@ -50,7 +50,6 @@ from .pipeline import InternalError, load, report
 from .preview import PanelMiddleware, panel
 from .search import OUTPUT as SEARCH_OUTPUT
 from .search import IndexFeeder, SearchIndexError, SearchIndexInterrupted, index_site
-from .validate import FileCache
 
 BLOCK_MARKER = re.compile(r"<!--\s*kennisbank:([a-z-]+)\s*-->")
 CACHE_DIR = ".cache/kennisbank"  # generated pages of dirty builds; never inside content/
@@ -110,8 +109,7 @@ class KennisbankSite:
         self.fragments: dict[str, list[str]] = {}
         self.command = "build"
         self.dirty = False
-        self.file_cache: FileCache = {}
-        self.page_cache: PageCache = {}
+        self.cache = PreviewCache()  # kept by a preview from one rebuild to the next
         self.page_stamps: dict[str, str] = {}  # dirty builds: cache file -> its content hash
         # ... and the objects that hash was computed from (page_file)
         self.stamp_inputs: dict[str, tuple[str, list[str] | None, str]] = {}
@@ -153,7 +151,7 @@ class KennisbankSite:
         root = project_root(config)
         preview = self.command == "serve"
         try:
-            corpus, problems = load(root, self.file_cache)
+            corpus, problems = load(root, self.cache if preview else None)
             if problems and not preview:
                 raise Abort(report(problems, len(corpus.documents)))
             if problems and self.last_good is not None:
@@ -162,7 +160,7 @@ class KennisbankSite:
                 output = generate(
                     corpus,
                     config.site_url or "",
-                    self.page_cache if preview else None,
+                    self.cache if preview else None,
                     preview=preview,
                 )
                 if not problems:
@@ -284,7 +282,7 @@ class KennisbankSite:
                         )
                     )
                     return match.group()
-                fragments.append(render_block(corpus, url))
+                fragments.append(render_block(corpus, url, self.cache.cards))
                 return "\n\n" + PLACEHOLDER.format(len(fragments) - 1) + "\n\n"
 
             out[file.src_uri] = BLOCK_MARKER.sub(block, source)

@@ -8,6 +8,7 @@ import json
 from importlib import resources
 from typing import Any
 
+from .cache import RowCache
 from .model import Corpus, Document
 
 # CSV columns in order; list fields are joined with "; ".
@@ -60,26 +61,24 @@ def record(doc: Document, site_url: str) -> dict[str, Any]:
     return data
 
 
-# A preview builds the exports again after every edit; a document's JSON line and CSV row
-# are kept while it is the same Document object (validate.load_corpus makes a new one when
-# its file changes) for the same site URL.
-_rows: dict[str, tuple[Document, str, str, list[str]]] = {}
-
-
-def exports(corpus: Corpus, site_url: str) -> dict[str, str]:
+def exports(corpus: Corpus, site_url: str, rows_cache: RowCache | None = None) -> dict[str, str]:
+    """The open data. A preview builds the exports again after every edit; a document's
+    JSON line and CSV row are kept in ``rows_cache`` while it is the same Document object
+    for the same site URL."""
+    kept: RowCache = rows_cache if rows_cache is not None else {}
     published = corpus.published()
     lines, rows = [], []
     for doc in published:
-        hit = _rows.get(doc.id)
+        hit = kept.get(doc.id)
         if hit is None or hit[0] is not doc or hit[1] != site_url:
             rec = record(doc, site_url)
             hit = (doc, site_url, json.dumps(rec, ensure_ascii=False), csv_row(rec))
-            _rows[doc.id] = hit
+            kept[doc.id] = hit
         lines.append(hit[2])
         rows.append(hit[3])
     current = {doc.id for doc in published}
-    for gone in set(_rows) - current:
-        del _rows[gone]
+    for gone in set(kept) - current:
+        del kept[gone]
     schema = resources.files("kennisbank").joinpath("schema/opendata.schema.json")
     payload = {
         "description": "Alle gepubliceerde documenten van de Kennisbank van het Minderhedenforum.",

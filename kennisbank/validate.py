@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import loader
+from .cache import FileCache
 from .model import (
     KINDS,
     Attachment,
@@ -35,11 +36,6 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "document"
 
 
-# Per document file: (stamp, source, read problems, document, document problems). Kept by a
-# long-running preview so that only changed files are read and checked again.
-FileCache = dict[
-    str, tuple[tuple[int, ...], SourceFile | None, list[Problem], Document | None, list[Problem]]
-]
 
 
 def _stamp(path: Path, vocabulary: tuple[int, ...]) -> tuple[int, ...]:

@@ -103,3 +103,59 @@ def test_no_private_attribute_of_mkdocs_or_material_is_used_unmarked() -> None:
     assert unmarked == []
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"MkDocs internals used: {places}." in readme
+
+
+MUTATORS = {
+    "append",
+    "add",
+    "clear",
+    "extend",
+    "insert",
+    "pop",
+    "popitem",
+    "remove",
+    "setdefault",
+    "update",
+    "discard",
+    "__setitem__",
+    "__delitem__",
+}
+
+
+def module_state_changes(path: Path) -> list[str]:
+    """Places where code changes a module-level value of its own module: a `global`
+    statement, an item set or deleted, or a mutating method called on it."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in tree.body:
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else ([node.target] if isinstance(node, ast.AnnAssign) else [])
+        )
+        names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Global):
+            found += [f"{path.name}:{node.lineno}: global {n}" for n in node.names]
+        elif isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(
+            node.ctx, (ast.Store, ast.Del)
+        ):
+            if isinstance(node.value, ast.Name) and node.value.id in names:
+                found.append(f"{path.name}:{node.lineno}: {node.value.id} changed")
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in MUTATORS
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in names
+        ):
+            found.append(f"{path.name}:{node.lineno}: {node.func.value.id}.{node.func.attr}()")
+    return found
+
+
+def test_no_module_level_state_in_the_package() -> None:
+    """What lives from one build to the next is one object the adapter owns
+    (``cache.PreviewCache``); no module of the package changes a value of its own."""
+    found = [change for p in sorted(PACKAGE.rglob("*.py")) for change in module_state_changes(p)]
+    assert found == []

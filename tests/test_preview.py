@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from conftest import Preview, advies, run_mkdocs, site_files, write_doc
 
+from kennisbank.cache import PreviewCache
 from kennisbank.pipeline import load
 
 ADV = "advisories/adviezen"
@@ -70,9 +71,9 @@ def test_dirty_rebuild_after_an_edit_equals_a_cold_build(
 
 def test_cached_load_equals_a_fresh_load(scratch_repo: Path) -> None:
     corpus(scratch_repo)
-    cache: dict = {}
+    cache = PreviewCache()
     load(scratch_repo, cache)
-    assert len(cache) == 6
+    assert len(cache.files) == 6
     doc = scratch_repo / ADV / "advies-2.md"
     time.sleep(0.05)
     doc.write_text(doc.read_text().replace("tags: [school]", "tags: [school, werk]\ndomains: [x]"))
@@ -318,37 +319,24 @@ def test_in_process_caches_give_the_same_site_as_a_fresh_run(scratch_repo: Path)
             "  - path: sjablonen/plan.docx\n    title: Plan\ntags: [school]\n---\nTekst\n"
         ),
     )
-    cache: dict = {}
-    pages: dict = {}  # generate's cache of document pages, as `make serve` keeps it
+    cache = PreviewCache()  # as `make serve` keeps it
 
-    from kennisbank import enrich, opendata
-    from kennisbank import generate as generate_module
-
-    def fresh_run():  # without what earlier runs kept in this process (bodies, cards, rows)
-        memos = (enrich._rewritten, generate_module._cards, opendata._rows)
-        kept = [(memo, dict(memo)) for memo in memos]
-        for memo, _ in kept:
-            memo.clear()
-        try:
-            fresh_corpus, problems = load(scratch_repo)
-            return problems, generate(fresh_corpus)
-        finally:
-            for memo, saved in kept:
-                memo.clear()
-                memo.update(saved)
+    def fresh_run():  # without anything earlier runs kept
+        fresh_corpus, problems = load(scratch_repo)
+        return problems, generate(fresh_corpus)
 
     def same() -> None:
         # Twice: the second run reuses what the first one kept.
         for _ in range(2):
             cached_corpus, cached_problems = load(scratch_repo, cache)
-            cached = generate(cached_corpus, cache=pages)
+            cached = generate(cached_corpus, cache=cache)
             fresh_problems, fresh = fresh_run()
             assert cached_problems == fresh_problems
             assert cached.pages == fresh.pages and cached.fragments == fresh.fragments
             assert cached.texts == fresh.texts and cached.files == fresh.files
 
     same()
-    assert len(pages) == 7
+    assert len(cache.pages) == 7 and cache.cards and cache.rows and cache.links
     edits = [
         (scratch_repo / ADV / "advies-3.md", "Advies 3", "Advies drie"),  # a title
         (scratch_repo / ADV / "advies-0.md", "Advies 0", "Advies nul"),  # related by all
@@ -364,10 +352,8 @@ def test_in_process_caches_give_the_same_site_as_a_fresh_run(scratch_repo: Path)
     same()
     (scratch_repo / ADV / "advies-2.md").unlink()  # a document that others suggested
     same()
-    assert "advies-2" not in pages
-    from kennisbank.generate import _cards  # rendered cards: none of the deleted document
-
-    assert _cards and not [key for key in _cards if key[0] == "advies-2"]
+    assert "advies-2" not in cache.pages and "advies-2" not in cache.rows
+    assert cache.cards and not [key for key in cache.cards if key[0] == "advies-2"]
     vocabularies = scratch_repo / "content/_data/vocabularies.yml"
     vocabularies.write_text(
         vocabularies.read_text().replace("Onderwijs", "Onderwijs en vorming"), encoding="utf-8"
