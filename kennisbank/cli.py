@@ -13,9 +13,9 @@ from typing import Any, NoReturn
 
 from . import templates
 from .loader import discover
-from .model import KINDS
 from .pipeline import InternalError, load, summary
 from .reader import relpath
+from .registry import KINDS
 from .schema_check import SchemaChecker
 from .validate import check_file
 
@@ -56,9 +56,7 @@ class DutchParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self.arguments = self.add_argument_group("argumenten")
         self.options = self.add_argument_group("opties")
-        self.options.add_argument(
-            "-h", "--help", action="help", help="toon deze uitleg en stop"
-        )
+        self.options.add_argument("-h", "--help", action="help", help="toon deze uitleg en stop")
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -107,7 +105,10 @@ def build_parser() -> DutchParser:
     )
     new = sub.add_parser("new", help="maak een nieuw document vanuit een sjabloon")
     new.arguments.add_argument(
-        "kind", choices=list(KINDS), metavar="SOORT", help="advies, standpunt, toolkit of praktijk"
+        "kind",
+        choices=list(KINDS),
+        metavar="SOORT",
+        help=" of ".join(KINDS).replace(" of ", ", ", len(KINDS) - 2),
     )
     new.arguments.add_argument(
         "id", metavar="ID", help="id van het document, bv. schoolkosten-2026"
@@ -195,10 +196,10 @@ def cmd_new(root: Path, kind: str, doc_id: str) -> int:
     except templates.TemplateError as err:
         print(f"kennisbank: {err}", file=sys.stderr)
         return 2
-    article = "Nieuw" if kind in ("advies", "standpunt") else "Nieuwe"  # het/de-woord
+    made = KINDS[kind]
     print(
-        f"{article} {KINDS[kind][1].lower()} aangemaakt: {relpath(target, root)}. Vul de metadata "
-        "aan en controleer met 'make check'."
+        f"{made.article} {made.label.lower()} aangemaakt: {relpath(target, root)}. "
+        "Vul de metadata aan en controleer met 'make check'."
     )
     return 0
 

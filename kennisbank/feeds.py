@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 
-from .model import KINDS, Corpus, Document
+from .model import Corpus, Document
+from .registry import KINDS
 
 FEED_ENTRIES = 50  # a feed reader needs the recent items, not the whole archive
 TZ = ZoneInfo("Europe/Brussels")
@@ -68,7 +69,7 @@ def all_feeds(
         )
     }
     for kind, docs in by_kind.items():
-        section, _, plural = KINDS[kind]
+        section, plural = KINDS[kind].section, KINDS[kind].plural
         path = f"feeds/{section}.xml"
         out[path] = atom(corpus, docs, path, plural.lower(), site_url)
     for slug, docs in by_domain.items():

@@ -21,57 +21,12 @@ from markupsafe import Markup
 
 from . import feeds, opendata
 from .cache import CardCache, PreviewCache
-from .model import KINDS, Corpus, Document, InternalError
+from .model import Corpus, Document, InternalError
+from .registry import FACTS, KINDS, VOCABULARIES
 from .render import dutch_date, macro, relative_url, render
 
 PAGE_SIZE = 20
 RECENT_PER_KIND = 3
-FEATURED_TOOLKITS = 3
-
-LISTING_INTRO = {
-    "advies": "Adviezen van het Minderhedenforum aan overheden en beleidsmakers.",
-    "standpunt": "Standpunten van het Minderhedenforum over actuele thema's.",
-    "toolkit": "Praktische toolkits voor lokale besturen, scholen, verenigingen en andere "
-    "lokale actoren, met sjablonen om te downloaden en aan te passen.",
-    "praktijk": "Goede praktijken van lokale actoren in Vlaanderen en Brussel, om van te leren.",
-}
-
-# Vocabulary -> (URL folder, Dutch title of the overview, intro of a value's page).
-THEMES: dict[str, tuple[str, str, str]] = {
-    "domains": ("domeinen", "Thema's", "Alle publicaties over dit thema."),
-    "audiences": ("doelgroepen", "Doelgroepen", "Alle publicaties voor deze doelgroep."),
-    "actors": ("actoren", "Actoren", "Toolkits en praktijken voor deze lokale actor."),
-    "regions": ("regios", "Regio's", "Goede praktijken uit deze regio."),
-    "addressees": ("adressaten", "Gericht aan", "Adviezen en standpunten gericht aan"),
-}
-
-# Search filters (Pagefind facets): filter name -> vocabulary; values are slugs.
-SEARCH_FILTERS: dict[str, str] = {
-    "domein": "domains",
-    "doelgroep": "audiences",
-    "actor": "actors",
-    "regio": "regions",
-    "adressaat": "addressees",
-}
-
-# How a kind's listing can be narrowed: toolkits by actor, praktijken by region.
-LISTING_FACET = {"toolkit": "actors", "praktijk": "regions"}
-
-# Metadata rows on a document page: (key, Dutch label, vocabulary or None).
-FACTS: list[tuple[str, str, str | None]] = [
-    ("reference", "Kenmerk", None),
-    ("domains", "Thema's", "domains"),
-    ("audiences", "Doelgroepen", "audiences"),
-    ("addressees", "Gericht aan", "addressees"),
-    ("actors", "Voor actoren", "actors"),
-    ("organisation", "Organisatie", None),
-    ("place", "Plaats", None),
-    ("region", "Regio", "regions"),
-    ("version", "Versie", None),
-    ("authors", "Auteurs", None),
-    ("tags", "Trefwoorden", None),
-    ("contact", "Contact", None),
-]
 
 
 # Generated HTML never goes through Markdown: each HTML block of a generated page is
@@ -161,23 +116,21 @@ class Indexes:
 
 def values_of(doc: Document, vocabulary: str) -> list[str]:
     """The slugs a document has for a vocabulary (``region`` is a single value)."""
-    key = "region" if vocabulary == "regions" else vocabulary
-    value = doc.meta.get(key)
+    value = doc.meta.get(VOCABULARIES[vocabulary].field)
     if value is None:
         return []
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 def build_indexes(corpus: Corpus) -> Indexes:
-    indexes = Indexes({kind: [] for kind in KINDS}, {v: {} for v in THEMES}, {})
+    indexes = Indexes({kind: [] for kind in KINDS}, {v: {} for v in VOCABULARIES}, {})
     for doc in corpus.published():  # corpus.documents is newest first
         indexes.by_kind[doc.kind].append(doc)
         indexes.by_year.setdefault(doc.date.year, []).append(doc)
-        for vocabulary in THEMES:
+        for vocabulary in VOCABULARIES:
             for slug in values_of(doc, vocabulary):
                 indexes.by_value[vocabulary].setdefault(slug, []).append(doc)
     return indexes
-
 
 
 def _same(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
@@ -249,7 +202,7 @@ def generate(
     overviews: dict[str, str] = {}
     for kind, docs in indexes.by_kind.items():
         overviews.update(listing_pages(corpus, indexes, kind, docs, cards))
-    for vocabulary in THEMES:
+    for vocabulary in VOCABULARIES:
         overviews.update(theme_pages(corpus, indexes, vocabulary, cards))
     overviews.update(archive_pages(corpus, indexes, cards))
     for path, text in overviews.items():
@@ -315,7 +268,7 @@ def front_matter(**values: Any) -> str:
 
 
 def theme_url(vocabulary: str, slug: str) -> str:
-    return f"{THEMES[vocabulary][0]}/{slug}/"
+    return f"{VOCABULARIES[vocabulary].folder}/{slug}/"
 
 
 def card(
@@ -361,8 +314,9 @@ def facts(corpus: Corpus, doc: Document) -> list[tuple[str, list[dict[str, str |
     rows: list[tuple[str, list[dict[str, str | None]]]] = [
         ("Soort", [{"text": doc.kind_label, "url": relative_url(f"{doc.section}/", doc.url)}])
     ]
-    for key, label, vocabulary in FACTS:
-        value = doc.meta.get(key)
+    for fact in FACTS:
+        label, vocabulary = fact.label, fact.vocabulary
+        value = doc.meta.get(fact.key)
         if value in (None, "", []):
             continue
         items = value if isinstance(value, list) else [value]
@@ -401,7 +355,7 @@ def document_page(corpus: Corpus, doc: Document, cards: CardCache) -> str:
     return front_matter(
         title=doc.title,
         description=doc.summary,
-        feeds=[feeds.link(f"{doc.section}.xml", f"Nieuwe {KINDS[doc.kind][2].lower()}")],
+        feeds=[feeds.link(f"{doc.section}.xml", f"Nieuwe {KINDS[doc.kind].plural.lower()}")],
         search=search_data(doc) if doc.published else False,  # a concept is never found
     ) + render("document.md.j2", **context, concepts_url=relative_url(page_url(CONCEPTS), url))
 
@@ -409,10 +363,10 @@ def document_page(corpus: Corpus, doc: Document, cards: CardCache) -> str:
 def search_data(doc: Document) -> dict[str, Any]:
     """What the search index knows of a document: filters (slugs) and display metadata."""
     filters: dict[str, list[str]] = {"soort": [doc.kind], "jaar": [str(doc.date.year)]}
-    for name, vocabulary in SEARCH_FILTERS.items():
-        values = values_of(doc, vocabulary)
+    for vocabulary in VOCABULARIES.values():
+        values = values_of(doc, vocabulary.name)
         if values:
-            filters[name] = values
+            filters[vocabulary.filter] = values
     return {
         "filters": filters,
         "meta": {
@@ -425,9 +379,9 @@ def search_data(doc: Document) -> dict[str, Any]:
 
 def search_labels(corpus: Corpus) -> dict[str, dict[str, str]]:
     """Slug -> Dutch label per search filter, for the search page's facets."""
-    labels = {"soort": {kind: plural for kind, (_, _, plural) in KINDS.items()}}
-    for name, vocabulary in SEARCH_FILTERS.items():
-        labels[name] = dict(corpus.vocabularies.get(vocabulary, {}))
+    labels = {"soort": {name: kind.plural for name, kind in KINDS.items()}}
+    for vocabulary in VOCABULARIES.values():
+        labels[vocabulary.filter] = dict(corpus.vocabularies.get(vocabulary.name, {}))
     return labels
 
 
@@ -443,10 +397,10 @@ def paginate(section_url: str, docs: list[Document]) -> list[tuple[str, list[Doc
 def listing_pages(
     corpus: Corpus, indexes: Indexes, kind: str, docs: list[Document], cards: CardCache
 ) -> dict[str, str]:
-    section, _, plural = KINDS[kind]
+    section, plural = KINDS[kind].section, KINDS[kind].plural
     pages = paginate(f"{section}/", docs)
     urls = [page_url(path) for path, _ in pages]
-    facet = LISTING_FACET.get(kind)
+    facet = KINDS[kind].facet
     out = {}
     for number, (path, chunk) in enumerate(pages, start=1):
         url = urls[number - 1]
@@ -465,7 +419,7 @@ def listing_pages(
             ]
         body = render(
             "listing.md.j2",
-            intro=LISTING_INTRO[kind],
+            intro=KINDS[kind].intro,
             total=len(docs),
             first=(number - 1) * PAGE_SIZE + 1,
             cards=[card(cards, corpus, d, url) for d in chunk],
@@ -479,7 +433,7 @@ def listing_pages(
             front_matter(
                 title=title,
                 search=False,
-                description=LISTING_INTRO[kind],
+                description=KINDS[kind].intro,
                 feeds=[feeds.link(f"{section}.xml", f"Nieuwe {plural.lower()}")],
             )
             + body
@@ -509,7 +463,7 @@ def grouped(
             "title": plural,
             "cards": [card(cards, corpus, d, url, 3) for d in docs if d.kind == kind],
         }
-        for kind, (_, _, plural) in KINDS.items()
+        for kind, plural in ((k.name, k.plural) for k in KINDS.values())
         if any(d.kind == kind for d in docs)
     ]
 
@@ -517,7 +471,8 @@ def grouped(
 def theme_pages(
     corpus: Corpus, indexes: Indexes, vocabulary: str, cards: CardCache
 ) -> dict[str, str]:
-    folder, title, intro = THEMES[vocabulary]
+    entry = VOCABULARIES[vocabulary]
+    folder, title, intro = entry.folder, entry.title, entry.intro
     used = indexes.by_value[vocabulary]
     out: dict[str, str] = {}
     entries = []
@@ -525,12 +480,8 @@ def theme_pages(
         label = corpus.label(vocabulary, slug)
         url = theme_url(vocabulary, slug)
         entries.append({"text": label, "count": len(docs), "url": f"{slug}/"})
-        feed = (
-            feeds.link(f"domeinen/{slug}.xml", f"Nieuw over {label}")
-            if (vocabulary == "domains")
-            else None
-        )
-        text = f"{intro} {label}." if vocabulary == "addressees" else intro
+        feed = feeds.link(f"{folder}/{slug}.xml", f"Nieuw over {label}") if entry.feeds else None
+        text = f"{intro} {label}." if entry.intro_names_value else intro
         out[f"{folder}/{slug}.md"] = front_matter(
             title=label,
             search=False,
@@ -543,7 +494,7 @@ def theme_pages(
             total=len(docs),
             overview_url="../",
             overview_title=title,
-            feed_url=relative_url(f"feeds/domeinen/{slug}.xml", url) if feed else None,
+            feed_url=relative_url(f"feeds/{folder}/{slug}.xml", url) if feed else None,
         )
     out[f"{folder}/index.md"] = front_matter(
         title=title, search=False, description=f"Alle publicaties per {title.lower()}."
@@ -554,9 +505,9 @@ def theme_pages(
 def other_overviews(current: str | None) -> list[dict[str, str]]:
     """Links from an overview page (one level deep) to the other overviews."""
     return [
-        {"text": title, "url": f"../{folder}/"}
-        for vocabulary, (folder, title, _) in THEMES.items()
-        if vocabulary != current
+        {"text": entry.title, "url": f"../{entry.folder}/"}
+        for entry in VOCABULARIES.values()
+        if entry.name != current
     ] + ([{"text": "Archief per jaar", "url": "../archief/"}] if current else [])
 
 
@@ -591,27 +542,25 @@ def recent_block(corpus: Corpus, from_url: str, cards: CardCache) -> str:
         pool = docs if docs is not None else [d for d in published if d.kind == kind]
         return [card(cards, corpus, d, from_url, 3) for d in pool[:RECENT_PER_KIND]]
 
-    toolkits = [d for d in published if d.kind == "toolkit"]
-    featured = [d for d in toolkits if d.meta.get("featured")] or toolkits
     groups = []
-    for kind, title, docs in [
-        ("advies", "Recente adviezen", None),
-        ("standpunt", "Recente standpunten", None),
-        ("toolkit", "Uitgelichte toolkits", featured[:FEATURED_TOOLKITS]),
-        ("praktijk", "Recente praktijken", None),
-    ]:
-        section, _, plural = KINDS[kind]
+    for kind in KINDS.values():
+        if kind.home is None:
+            continue
+        docs = None
+        if kind.home_featured:
+            all_of_kind = [d for d in published if d.kind == kind.name]
+            docs = [d for d in all_of_kind if d.meta.get("featured")] or all_of_kind
         groups.append(
             {
-                "title": title,
-                "url": relative_url(f"{section}/", from_url),
-                "more": f"Alle {plural.lower()}",
-                "cards": latest(kind, docs),
+                "title": kind.home,
+                "url": relative_url(f"{kind.section}/", from_url),
+                "more": f"Alle {kind.plural.lower()}",
+                "cards": latest(kind.name, docs),
             }
         )
     themes = [
-        {"text": title, "url": relative_url(f"{folder}/", from_url)}
-        for folder, title, _ in THEMES.values()
+        {"text": entry.title, "url": relative_url(f"{entry.folder}/", from_url)}
+        for entry in VOCABULARIES.values()
     ] + [{"text": "Archief per jaar", "url": relative_url("archief/", from_url)}]
     return render("recent.html.j2", groups=groups, themes=themes)
 

@@ -5,63 +5,65 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
+from . import registry
 from .model import Problem
 from .reader import ReadError, decode, parse_front_matter, relpath
 from .safety import unsafe_reason
 
-ADVISORIES = "advisories"
-TOOLKITS = "toolkits"
-PRACTICES = "praktijken"  # folder inside toolkits/ that holds the praktijken
 VOCABULARY_FILE = "content/_data/vocabularies.yml"
-VOCABULARIES = ("domains", "audiences", "actors", "regions", "addressees")
+VOCABULARIES = tuple(registry.VOCABULARIES)
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-
-# Which kinds may live where: the folder tells editors where to put a document.
-LOCATIONS = {
-    (ADVISORIES, "adviezen"): ("advies",),
-    (ADVISORIES, "standpunten"): ("standpunt",),
-    (TOOLKITS, PRACTICES): ("praktijk",),
-}
 
 
 def discover(root: Path) -> list[Path]:
-    """Every document file under advisories/ and toolkits/, in a stable order."""
-    found: list[Path] = []
-    adv = root / ADVISORIES
-    if adv.is_dir():
-        found += [p for p in adv.rglob("*.md") if p.name.lower() != "readme.md"]
-    tk = root / TOOLKITS
-    if tk.is_dir():
-        found += list((tk / PRACTICES).glob("*.md")) if (tk / PRACTICES).is_dir() else []
-        found += [
-            p / "index.md"
-            for p in tk.iterdir()
-            if p.is_dir() and p.name != PRACTICES and (p / "index.md").is_file()
-        ]
+    """Every document file in the kinds' folders (``schema/registry.yml``), in a stable
+    order. A top folder that holds only one-file kinds (advisories/) is searched whole, so
+    that a document in the wrong place is found and reported; where a kind keeps a folder
+    per document (toolkits/), only its index.md files count (the rest are attachments)."""
+    found: set[Path] = set()
+    for kind in registry.KINDS.values():
+        folder = root / kind.folder
+        if not folder.is_dir():
+            continue
+        if kind.layout == "file":
+            found |= set(folder.glob("*.md"))
+        else:
+            found |= {
+                p / "index.md"
+                for p in folder.iterdir()
+                if p.is_dir()
+                and not registry.is_kind_folder((*kind.parts, p.name))
+                and (p / "index.md").is_file()
+            }
+    for top in registry.ROOTS:
+        whole = all(k.layout == "file" for k in registry.KINDS.values() if k.parts[0] == top)
+        if whole and (root / top).is_dir():
+            found |= {p for p in (root / top).rglob("*.md") if p.name.lower() != "readme.md"}
     return sorted(found)
 
 
 def folders_without_index(root: Path) -> list[Path]:
-    """Folders in toolkits/ that look like a toolkit but have no index.md file."""
-    tk = root / TOOLKITS
-    if not tk.is_dir():
-        return []
-    return sorted(
-        p
-        for p in tk.iterdir()
-        if p.is_dir() and p.name != PRACTICES and not (p / "index.md").is_file()
-    )
+    """Folders where a kind keeps a folder per document (toolkits/) that have no index.md."""
+    out = []
+    for kind in registry.KINDS.values():
+        folder = root / kind.folder
+        if kind.layout != "folder" or not folder.is_dir():
+            continue
+        out += [
+            p
+            for p in folder.iterdir()
+            if p.is_dir()
+            and not registry.is_kind_folder((*kind.parts, p.name))
+            and not (p / "index.md").is_file()
+        ]
+    return sorted(out)
 
 
 def kinds_at(rel: str) -> tuple[str, ...]:
     """The kinds allowed at a path relative to the repository (``SourceFile.rel``); empty
     when the location is not a document place."""
-    parts = PurePosixPath(rel).parts
-    if len(parts) == 3 and parts[0] == TOOLKITS and parts[2] == "index.md":
-        return ("toolkit",)
-    if len(parts) == 3:
-        return LOCATIONS.get((parts[0], parts[1]), ())
-    return ()
+    found = registry.kind_at(rel)
+    return (found[0].name,) if found else ()
 
 
 def document_id(path: Path, root: Path) -> str:
@@ -70,10 +72,8 @@ def document_id(path: Path, root: Path) -> str:
 
 def id_at(rel: str) -> str:
     """``document_id`` of a path relative to the repository (``SourceFile.rel``)."""
-    parts = PurePosixPath(rel).parts
-    if len(parts) == 3 and parts[0] == TOOLKITS and parts[2] == "index.md":
-        return parts[1]
-    return PurePosixPath(rel).stem
+    found = registry.kind_at(rel)
+    return found[1] if found else PurePosixPath(rel).stem
 
 
 def load_vocabularies(root: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:

@@ -7,13 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# Kind slug -> (URL folder / listing slug, singular label, plural label).
-KINDS: dict[str, tuple[str, str, str]] = {
-    "advies": ("adviezen", "Advies", "Adviezen"),
-    "standpunt": ("standpunten", "Standpunt", "Standpunten"),
-    "toolkit": ("toolkits", "Toolkit", "Toolkits"),
-    "praktijk": ("praktijken", "Praktijk", "Praktijken"),
-}
+from .registry import KINDS
 
 STATUSES = ("gepubliceerd", "concept", "gearchiveerd")
 
@@ -93,7 +87,7 @@ class Document:
 
     @property
     def section(self) -> str:
-        return KINDS[self.kind][0]
+        return KINDS[self.kind].section
 
     @property
     def url(self) -> str:
@@ -105,13 +99,13 @@ class Document:
         """Virtual source path of the page in the site tree (what the engine renders)."""
         return (
             f"{self.section}/{self.id}/index.md"
-            if self.kind == "toolkit"
+            if KINDS[self.kind].layout == "folder"
             else (f"{self.section}/{self.id}.md")
         )
 
     @property
     def kind_label(self) -> str:
-        return KINDS[self.kind][1]
+        return KINDS[self.kind].label
 
     @property
     def sort_key(self) -> tuple[dt.date, str]:

@@ -19,7 +19,8 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 from referencing import Registry, Resource
 
 from .loader import VOCABULARY_FILE
-from .model import KINDS, Problem, SourceFile, field_name
+from .model import Problem, SourceFile, field_name
+from .registry import KINDS
 
 SCHEMA_BASE = "https://kennisbank.invalid/schema/"
 

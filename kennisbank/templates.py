@@ -11,7 +11,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from . import loader
+from . import loader, registry
 from .validate import slugify
 
 TEMPLATE = "schema/examples/{kind}/valid/sjabloon.md"
@@ -22,12 +22,7 @@ class TemplateError(Exception):
 
 
 def target_path(root: Path, kind: str, doc_id: str) -> Path:
-    if kind == "toolkit":
-        return root / loader.TOOLKITS / doc_id / "index.md"
-    if kind == "praktijk":
-        return root / loader.TOOLKITS / loader.PRACTICES / f"{doc_id}.md"
-    folder = "adviezen" if kind == "advies" else "standpunten"
-    return root / loader.ADVISORIES / folder / f"{doc_id}.md"
+    return root / registry.target(registry.KINDS[kind], doc_id)
 
 
 TEMPLATE_DATE = "2026-01-01"  # every date in the templates; replaced by today's date
@@ -43,7 +38,7 @@ def template_text(kind: str, today: dt.date | None = None, reference: str | None
 
 def next_reference(root: Path, kind: str, year: int) -> str | None:
     """The first free reference of the year, e.g. ADV-2026-04 after ADV-2026-03."""
-    prefix = {"advies": "ADV", "standpunt": "STP"}.get(kind)
+    prefix = registry.KINDS[kind].reference_prefix
     if prefix is None:
         return None
     pattern = re.compile(rf"^reference:\s*['\"]?{prefix}-{year}-(\d+)", re.M)

@@ -17,7 +17,6 @@ from typing import Any
 from . import loader
 from .cache import FileCache
 from .model import (
-    KINDS,
     Attachment,
     Corpus,
     Document,
@@ -27,6 +26,7 @@ from .model import (
     field_name,
 )
 from .reader import read_document, relpath
+from .registry import KINDS
 from .safety import MAX_SCAN_PER_DOCUMENT, slow_paragraphs, unsafe_lines, unsafe_reason
 from .schema_check import SchemaChecker, line_of, suggest
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from kennisbank.model import KINDS
+from kennisbank.registry import KINDS
 
 PACKAGE = ROOT / "kennisbank"
 
@@ -42,11 +42,11 @@ def test_hooks_are_thin() -> None:
 def test_every_kind_has_schema_examples_listing_and_guide_section() -> None:
     guide = (ROOT / "content" / "redactiegids.md").read_text(encoding="utf-8").lower()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for kind, (section, _, plural) in KINDS.items():
+    for kind, entry in KINDS.items():
         assert (PACKAGE / "schema" / f"{kind}.schema.json").is_file()
         assert (PACKAGE / "schema" / "examples" / kind / "valid" / "sjabloon.md").is_file()
-        assert plural.lower() in guide, kind
-        assert f"/{section}/" in readme, kind
+        assert entry.plural.lower() in guide, kind
+        assert f"/{entry.section}/" in readme, kind
 
 
 def test_readme_starts_with_the_two_commands() -> None:

@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kennisbank import loader
-from kennisbank.model import KINDS, Problem
+from kennisbank.model import Problem
 from kennisbank.reader import read_document
+from kennisbank.registry import KINDS
 from kennisbank.schema_check import SchemaChecker, known_keys
 from kennisbank.validate import check_corpus, check_document
 

@@ -13,8 +13,9 @@ import pytest
 from conftest import ROOT, advies, run_mkdocs, write_doc
 from jsonschema import Draft202012Validator
 
-from kennisbank.generate import PAGE_SIZE, THEMES, expand, generate, values_of
+from kennisbank.generate import PAGE_SIZE, expand, generate, values_of
 from kennisbank.pipeline import load
+from kennisbank.registry import VOCABULARIES
 
 SITE_URL = "https://kennisbank.example/"
 
@@ -85,7 +86,8 @@ def test_pagination_20_per_page_newest_first(many: Path, tmp_path: Path) -> None
 
 
 def test_theme_pages_for_used_values_only(corpus, output) -> None:
-    for vocabulary, (folder, _, _) in THEMES.items():
+    for vocabulary, entry in VOCABULARIES.items():
+        folder = entry.folder
         used = {slug for d in corpus.published() for slug in values_of(d, vocabulary)}
         pages = {
             p.split("/")[1].removesuffix(".md")

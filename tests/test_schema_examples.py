@@ -10,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from kennisbank.loader import load_vocabularies
-from kennisbank.model import KINDS
+from kennisbank.registry import KINDS
 from kennisbank.schema_check import SchemaChecker, load_schema, schema_names
 from kennisbank.validate import check_file
 

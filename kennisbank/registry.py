@@ -1,0 +1,112 @@
+"""The kinds of documents and the vocabularies, as data (``schema/registry.yml``).
+
+Every module that depends on a kind or a vocabulary reads it from here: the loader (where
+files live), the check, ``kennisbank new``, the generated pages, feeds and search filters.
+Adding a kind is data only: an entry in the registry, its schema, its template and its
+documents (``tests/test_registry.py`` builds a fifth kind that way).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import PurePosixPath
+from typing import Any
+
+import yaml
+
+REGISTRY = "schema/registry.yml"
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    name: str  # the value of `type`
+    folder: str  # where its files live, from the repository root
+    layout: str  # "file": <folder>/<id>.md; "folder": <folder>/<id>/index.md (+ attachments)
+    section: str  # URL of its listing and pages
+    label: str
+    plural: str
+    article: str  # "Nieuw" or "Nieuwe" (het- or de-woord), for `kennisbank new`
+    intro: str  # of its listing
+    reference_prefix: str | None = None  # `kennisbank new` numbers <prefix>-<year>-NN
+    facet: str | None = None  # the vocabulary its listing can be narrowed by
+    home: str | None = None  # title of its block on the home page
+    home_featured: bool = False  # that block shows `featured: true` documents first
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return PurePosixPath(self.folder).parts
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    name: str  # the key in the metadata and in content/_data/vocabularies.yml
+    folder: str  # URL of its overview pages
+    title: str
+    intro: str
+    filter: str  # the search filter's name
+    intro_names_value: bool = False  # the intro ends with the value's label
+    feeds: bool = False  # one feed per value
+    key: str = ""  # the metadata key, when it is not ``name``
+    single: bool = False  # one value instead of a list
+
+    @property
+    def field(self) -> str:
+        return self.key or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    key: str
+    label: str
+    vocabulary: str | None = None
+
+
+def _load() -> tuple[dict[str, Kind], dict[str, Vocabulary], tuple[Fact, ...]]:
+    text = resources.files("kennisbank").joinpath(REGISTRY).read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    kinds = {name: Kind(name=name, **entry) for name, entry in data["kinds"].items()}
+    vocabularies = {
+        name: Vocabulary(name=name, **entry) for name, entry in data["vocabularies"].items()
+    }
+    facts = tuple(Fact(**entry) for entry in data["facts"])
+    return kinds, vocabularies, facts
+
+
+KINDS, VOCABULARIES, FACTS = _load()
+
+# The top folders that hold documents (advisories/, toolkits/).
+ROOTS: tuple[str, ...] = tuple(dict.fromkeys(kind.parts[0] for kind in KINDS.values()))
+
+
+def kind_at(rel: str) -> tuple[Kind, str] | None:
+    """The kind whose place a path is (relative to the repository, as ``SourceFile.rel``)
+    and the document's id; None when the path is not a document's place."""
+    parts = PurePosixPath(rel).parts
+    for kind in KINDS.values():
+        n = len(kind.parts)
+        if parts[:n] != kind.parts:
+            continue
+        rest = parts[n:]
+        if kind.layout == "file" and len(rest) == 1 and rest[0].endswith(".md"):
+            return kind, PurePosixPath(rest[0]).stem
+        if (
+            kind.layout == "folder"
+            and len(rest) == 2
+            and rest[1] == "index.md"
+            and not is_kind_folder((*kind.parts, rest[0]))
+        ):
+            return kind, rest[0]
+    return None
+
+
+def is_kind_folder(parts: tuple[str, ...]) -> bool:
+    """Whether a folder is where a kind's files live (toolkits/praktijken is not a toolkit)."""
+    return any(kind.parts == parts for kind in KINDS.values())
+
+
+def target(kind: Kind, doc_id: str) -> str:
+    """Where a new document of a kind goes, from the repository root."""
+    if kind.layout == "folder":
+        return f"{kind.folder}/{doc_id}/index.md"
+    return f"{kind.folder}/{doc_id}.md"
