@@ -210,7 +210,14 @@ class KennisbankSite:
             existing = files.get_file_from_path(path)
             if existing is not None:  # a site page whose blocks are now filled in
                 files.remove(existing)
-            inclusion = InclusionLevel.DRAFT if path in output.drafts else InclusionLevel.UNDEFINED
+            # Generated pages are reached through listings, not the nav; a concept only
+            # in the preview. A site page of content/ keeps what mkdocs.yml says of it.
+            if path in output.drafts:
+                inclusion = InclusionLevel.DRAFT
+            elif path in output.pages:
+                inclusion = InclusionLevel.NOT_IN_NAV
+            else:
+                inclusion = InclusionLevel.UNDEFINED
             files.append(self.page_file(config, root, path, pages[path], inclusion))
         for path, text in output.texts.items():
             if path not in clashes:

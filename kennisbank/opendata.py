@@ -10,6 +10,7 @@ from typing import Any
 
 from .cache import RowCache
 from .model import Corpus, Document
+from .registry import KINDS
 
 # CSV columns in order; list fields are joined with "; ".
 COLUMNS = [
@@ -79,7 +80,10 @@ def exports(corpus: Corpus, site_url: str, rows_cache: RowCache | None = None) -
     current = {doc.id for doc in published}
     for gone in set(kept) - current:
         del kept[gone]
-    schema = resources.files("kennisbank").joinpath("schema/opendata.schema.json")
+    schema = json.loads(
+        resources.files("kennisbank").joinpath("schema/opendata.schema.json").read_text("utf-8")
+    )
+    schema["$defs"]["document"]["properties"]["type"]["enum"] = list(KINDS)
     payload = {
         "description": "Alle gepubliceerde documenten van de Kennisbank van het Minderhedenforum.",
         "license": "CC BY 4.0",
@@ -88,7 +92,7 @@ def exports(corpus: Corpus, site_url: str, rows_cache: RowCache | None = None) -
     }
     return {
         "data/documenten.json": to_json(payload, lines),
-        "data/documenten.schema.json": schema.read_text("utf-8"),
+        "data/documenten.schema.json": json.dumps(schema, ensure_ascii=False, indent=2) + "\n",
         "data/documenten.csv": to_csv(rows),
     }
 

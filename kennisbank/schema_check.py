@@ -34,7 +34,7 @@ TYPE_WORDS = {
 }
 
 # Which error to keep when one field has several: the most basic one first.
-PRIORITY = ["type", "required", "const", "enum", "x-vocabulary", "pattern", "format"]
+PRIORITY = ["type", "required", "const", "enum", "x-kind", "x-vocabulary", "pattern", "format"]
 
 
 def schema_names() -> list[str]:
@@ -112,7 +112,15 @@ class SchemaChecker:
             elif not isinstance(instance, str):
                 yield ValidationError("not a string", validator="type", validator_value="string")
 
-        cls = validators.extend(Draft202012Validator, {"x-vocabulary": vocabulary_keyword})
+        def kind_keyword(
+            validator: Any, wanted: bool, instance: Any, schema: Mapping[str, Any]
+        ) -> Iterator[ValidationError]:
+            if wanted and (not isinstance(instance, str) or instance not in KINDS):
+                yield ValidationError(f"{instance!r} is not a kind")
+
+        cls = validators.extend(
+            Draft202012Validator, {"x-vocabulary": vocabulary_keyword, "x-kind": kind_keyword}
+        )
         checker = FormatChecker(["date"])
         self._validators: dict[str | None, Any] = {
             kind: cls(flattened(kind), format_checker=checker) for kind in KINDS
@@ -224,8 +232,10 @@ def _translate(
                 f"Een nieuwe waarde voeg je toe in {VOCABULARY_FILE}."
             )
         ]
-    if keyword in ("enum", "const"):
+    if keyword in ("enum", "const", "x-kind"):
         choices = [str(v) for v in (value if keyword == "enum" else [value])]
+        if keyword == "x-kind":
+            choices = list(KINDS)
         return [
             problem(
                 f"{_show(instance)} is geen geldige waarde.{suggest(str(instance), choices)} "

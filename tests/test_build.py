@@ -316,3 +316,20 @@ def test_nav_titles_survive_the_pages_being_released(scratch_repo: Path, tmp_pat
         p for p in pages if re.search(r'href="[^"]*privacy/"[^>]*>\s*None\s*<', p.read_text())
     ] == []
     assert "Privacyverklaring" in (site / "zoeken" / "index.html").read_text(encoding="utf-8")
+
+
+def test_generated_pages_are_not_reported_as_missing_from_the_nav(
+    scratch_repo: Path, tmp_path: Path
+) -> None:
+    """Document, listing and overview pages are reached through listings: the adapter marks
+    them "not in nav" itself (no list of their folders in mkdocs.yml to keep up to date),
+    so MkDocs does not list them as pages missing from the nav."""
+    write_doc(scratch_repo, "advisories/adviezen/een.md", advies())
+    from kennisbank.templates import template_text
+
+    published = template_text("praktijk").replace("status: concept", "status: gepubliceerd")
+    write_doc(scratch_repo, "toolkits/praktijken/twee.md", published)
+    result = run_mkdocs(scratch_repo, tmp_path / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "site" / "praktijken" / "twee" / "index.html").is_file()
+    assert 'not included in the "nav"' not in result.stdout + result.stderr

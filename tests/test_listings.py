@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 
 from kennisbank.generate import PAGE_SIZE, expand, generate, values_of
 from kennisbank.pipeline import load
-from kennisbank.registry import VOCABULARIES
+from kennisbank.registry import KINDS, VOCABULARIES
 
 SITE_URL = "https://kennisbank.example/"
 
@@ -211,6 +211,7 @@ def test_open_data_json_and_csv(corpus, output, built_site: Path) -> None:
     data = json.loads(output.texts["data/documenten.json"])
     schema = json.loads(output.texts["data/documenten.schema.json"])
     Draft202012Validator.check_schema(schema)
+    assert schema["$defs"]["document"]["properties"]["type"]["enum"] == list(KINDS)
     errors = list(Draft202012Validator(schema).iter_errors(data))
     assert errors == []
     assert [r["id"] for r in data["documents"]] == [d.id for d in published]
