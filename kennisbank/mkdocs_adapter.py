@@ -48,6 +48,7 @@ from .generate import (
 from .model import Corpus, Problem
 from .pipeline import InternalError, load, report
 from .preview import PanelMiddleware, panel
+from .registry import KINDS
 from .search import OUTPUT as SEARCH_OUTPUT
 from .search import IndexFeeder, SearchIndexError, SearchIndexInterrupted, index_site
 
@@ -360,6 +361,7 @@ class KennisbankSite:
         """After the Markdown, before the templates: start the search indexer, which reads
         the pages as MkDocs writes them (on_post_page), on the second core."""
         self.stop_feeder()
+        env.globals["kennisbank_kinds"] = list(KINDS.values())  # the 404 page's links
         if self.full_build():
             try:
                 self.feeder = IndexFeeder()
