@@ -2,7 +2,7 @@
 
 Engine-agnostic on purpose: the engine is a command line in which ``{out}`` stands for the
 temporary output folder, so this module never imports MkDocs. A failed or interrupted build
-(engine error, post-build step error, Ctrl-C, SIGTERM) leaves the previous site/ exactly as
+(engine error, Ctrl-C, SIGTERM) leaves the previous site/ exactly as
 it was and removes the temporary folder.
 """
 
@@ -18,17 +18,13 @@ import sys
 import tempfile
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
 OUT = "{out}"
 TMP_PREFIX = ".site-tmp-"  # .gitignore has .site-*/
 OLD_PREFIX = ".site-old-"
-
-# A post-build step gets the finished (temporary) output folder: a command with ``{out}``,
-# or a Python callable that raises on failure.
-Step = Sequence[str] | Callable[[Path], object]
 
 
 class BuildFailed(Exception):
@@ -43,7 +39,6 @@ class BuildFailed(Exception):
 def run(
     site: Path,
     command: Sequence[str],
-    post_build: Sequence[Step] = (),
     cwd: Path | None = None,
     debug: bool = False,
 ) -> int:
@@ -52,7 +47,7 @@ def run(
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if in_main else None
     try:
-        build(site, command, post_build, cwd, debug)
+        build(site, command, cwd, debug)
     except BuildFailed as err:
         print(f"{err.message}\nsite/ is niet gewijzigd.", file=sys.stderr)
         return err.code
@@ -77,11 +72,10 @@ def run(
 def build(
     site: Path,
     command: Sequence[str],
-    post_build: Sequence[Step] = (),
     cwd: Path | None = None,
     debug: bool = False,
 ) -> None:
-    """Run the engine and every step into a temporary folder, then swap it in as ``site``."""
+    """Run the engine into a temporary folder, then swap it in as ``site``."""
     site = site.absolute()
     tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=site.parent))
     try:
@@ -90,21 +84,6 @@ def build(
         _run_command("het bouwen van de site", command, tmp, cwd, debug)
         if not (tmp / "index.html").is_file():
             raise BuildFailed("kennisbank: het bouwen leverde geen index.html op.")
-        for step in post_build:
-            if callable(step):
-                name = getattr(step, "__name__", repr(step))
-                try:
-                    step(tmp)
-                except BuildFailed:
-                    raise
-                except Exception as err:
-                    if debug:
-                        traceback.print_exception(err)
-                    raise BuildFailed(
-                        f"kennisbank: de stap '{name}' na het bouwen is mislukt: {_last(err)}"
-                    ) from err
-            else:
-                _run_command(f"de stap '{' '.join(step)}'", step, tmp, cwd, debug)
         swapped = False
         try:
             with _signals_deferred():

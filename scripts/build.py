@@ -1,7 +1,7 @@
 """`make build`: build the site atomically into site/ (the logic is in kennisbank/build.py).
 
 Usage: python scripts/build.py [--debug] [REPO]. MkDocs renders into a temporary folder;
-site/ is replaced only when the whole build, post-build steps included, has succeeded.
+site/ is replaced only when the whole build has succeeded.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from kennisbank.build import OUT, Step, run
+from kennisbank.build import OUT, run
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -25,9 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     engine = [sys.executable, "-m", "mkdocs", "build", "--strict"]
     engine += ["-f", str(root / "mkdocs.yml"), "-d", OUT]
-    # Steps that must finish before site/ is replaced (e.g. a search index) go here.
-    post_build: list[Step] = []
-    return run(root / "site", engine, post_build, cwd=root, debug=args.debug)
+    return run(root / "site", engine, cwd=root, debug=args.debug)
 
 
 if __name__ == "__main__":
