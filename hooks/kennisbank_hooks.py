@@ -1,6 +1,6 @@
-"""MkDocs hooks: thin wiring to kennisbank.mkdocs_adapter (all logic lives in the package)."""
+"""MkDocs hooks: thin wiring to kennisbank.engines.mkdocs_adapter (the logic is in the package)."""
 
-from kennisbank.mkdocs_adapter import KennisbankSite
+from kennisbank.engines.mkdocs_adapter import KennisbankSite
 
 _site = KennisbankSite()
 

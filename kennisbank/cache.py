@@ -18,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .model import Document, Problem, SourceFile
+from kennisbank.content.model import Document, Problem, SourceFile
 
 # Per document file: (stamp, source, read problems, document, document problems).
 FileCache = dict[

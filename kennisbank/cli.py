@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import templates
-from .loader import discover
-from .pipeline import InternalError, load, summary
-from .reader import relpath
-from .registry import KINDS
-from .schema_check import SchemaChecker
-from .validate import check_file
+from kennisbank.content import scaffold
+from kennisbank.content.loader import discover
+from kennisbank.content.reader import relpath
+from kennisbank.content.schema_check import SchemaChecker
+from kennisbank.content.validate import check_file
+from kennisbank.pipeline import InternalError, load, summary
+from kennisbank.registry import KINDS
 
 # argparse's own English error texts (Python 3.11-3.13), in Dutch.
 ARGPARSE_ERRORS = [
@@ -192,8 +192,8 @@ def _under(path: str, folder: str) -> bool:
 
 def cmd_new(root: Path, kind: str, doc_id: str) -> int:
     try:
-        target = templates.create(root, kind, doc_id)
-    except templates.TemplateError as err:
+        target = scaffold.create(root, kind, doc_id)
+    except scaffold.TemplateError as err:
         print(f"kennisbank: {err}", file=sys.stderr)
         return 2
     made = KINDS[kind]

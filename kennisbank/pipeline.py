@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .cache import PreviewCache
-from .enrich import enrich
-from .loader import discover
-from .model import Corpus, InternalError, Problem
-from .validate import load_corpus
+from kennisbank.cache import PreviewCache
+from kennisbank.content.enrich import enrich
+from kennisbank.content.loader import discover
+from kennisbank.content.model import Corpus, InternalError, Problem
+from kennisbank.content.validate import load_corpus
 
 __all__ = ["InternalError", "load", "report", "summary"]
 

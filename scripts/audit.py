@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from browser_flags import FLAGS  # noqa: E402  (the sibling script)
 
 from kennisbank.pipeline import load  # noqa: E402
-from kennisbank.publish import serve_with_headers  # noqa: E402
+from kennisbank.publishing.local_server import serve_with_headers  # noqa: E402
 
 CATEGORIES = ["accessibility", "best-practices", "seo"]
 CHROME_FLAGS = " ".join(["--headless=new", *FLAGS])

@@ -40,11 +40,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # the sibling scripts
 from browser_flags import CHROMIUM, FLAGS
 
-from kennisbank.publish import serve_with_headers
+from kennisbank.publishing.local_server import serve_with_headers
 
 ROOT = Path(__file__).resolve().parent.parent
 # The package is copied too: `python -m` from the copy imports it (a snapshot that other
-# people's edits cannot change mid-run), and mkdocs.yml watches kennisbank/templates.
+# people's edits cannot change mid-run), and mkdocs.yml watches kennisbank/site/templates.
 COPY = ("mkdocs.yml", "content", "hooks", "overrides", "kennisbank")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 README = ROOT / "README.md"
@@ -198,7 +198,7 @@ def fetch(url: str) -> str | None:
 
 
 def page_url(path: str) -> str:
-    """Site URL of a generated document file (see kennisbank.model.Document.url)."""
+    """Site URL of a generated document file (see kennisbank.content.model.Document.url)."""
     parts = Path(path).parts
     if parts[0] == "toolkits" and parts[-1] == "index.md":
         return f"/toolkits/{parts[1]}/"
@@ -265,7 +265,7 @@ def measure_first_search(site_dir: Path, query: str) -> tuple[int, int, float, f
     keystroke to the first result, seconds from focusing the empty box to the first result)
     in a fresh headless Chromium; None while the site has no Pagefind index.
 
-    The site is served as the nginx snippet sets up a host (``publish.serve_with_headers``:
+    The site is served as the nginx snippet sets up a host (``local_server.serve_with_headers``:
     production headers, the ``.gz`` copies for a browser that accepts gzip), and the
     transfer is what went over the wire: the encoded body sizes Chromium reports.
 
@@ -311,9 +311,9 @@ def measure_first_search(site_dir: Path, query: str) -> tuple[int, int, float, f
 PHASES = [
     ("Load config, theme and plugins", "mkdocs/config/base.py", "load_config", None),
     ("Kennisbank `on_files` (all of the next four)", "mkdocs_adapter.py", "on_files", None),
-    ("- read + YAML + schema validation", "kennisbank/validate.py", "load_corpus", None),
-    ("- enrich (links, relations)", "kennisbank/enrich.py", "enrich", None),
-    ("- generate pages (Jinja → Markdown)", "kennisbank/generate.py", "generate", None),
+    ("- read + YAML + schema validation", "kennisbank/content/validate.py", "load_corpus", None),
+    ("- enrich (links, relations)", "kennisbank/content/enrich.py", "enrich", None),
+    ("- generate pages (Jinja → Markdown)", "kennisbank/site/generate.py", "generate", None),
     ("- add generated files to MkDocs", "mkdocs/structure/files.py", "generated", None),
     ("Navigation", "mkdocs/structure/nav.py", "get_navigation", None),
     ("Markdown → HTML (`_populate_page`)", "mkdocs/commands/build.py", "_populate_page", None),
@@ -502,7 +502,7 @@ def report(results: list[Result], seed: int) -> str:
         'BENCH_ARGS="--sizes 250 1000 4000"` adds the large corpus. Timings on a shared machine '
         "swing with its load (shown per table): compare runs made at a similar load. The "
         "first search runs in headless Chromium against a local server that sends the `.gz` "
-        "copies as the nginx snippet does (`publish.serve_with_headers`); its transfer is the "
+        "copies as the nginx snippet does (`local_server.serve_with_headers`); its transfer is the "
         "bytes on the wire under `/pagefind/`, with the uncompressed size beside it.",
     ]
     parts += [table(r, base) for r in results]

@@ -1,4 +1,4 @@
-"""`make build`: build the site atomically into site/ (the logic is in kennisbank/build.py).
+"""`make build`: build the site atomically into site/ (logic: kennisbank/publishing/build.py).
 
 Usage: python scripts/build.py [--debug] [REPO]. MkDocs renders into a temporary folder;
 site/ is replaced only when the whole build has succeeded.
@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from kennisbank.build import OUT, run
+from kennisbank.publishing.build import OUT, run
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -246,7 +246,7 @@ def make_scratch_repo(root: Path) -> Path:
             shutil.copy2(src, root / part)
     # The package is installed, not copied: drop its folder from mkdocs.yml's watch list.
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  - kennisbank/templates\n", ""))
+    config.write_text(config.read_text().replace("  - kennisbank/site/templates\n", ""))
     for folder in ("advisories/adviezen", "advisories/standpunten", "toolkits/praktijken"):
         (root / folder).mkdir(parents=True)
     return root

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, advies, write_doc
 from test_hostile import BUILD, old_site, tree_hash
 
-from kennisbank.build import OUT, run
+from kennisbank.publishing.build import OUT, run
 
 PY = sys.executable
 
@@ -86,7 +86,7 @@ def test_interrupted_build_leaves_site_untouched(tmp_path: Path, sig: signal.Sig
     before = old_site(tmp_path)
     slow = engine("(out / 'index.html').write_text('half'); time.sleep(60)")
     script = (
-        "import sys, pathlib; from kennisbank.build import run\n"
+        "import sys, pathlib; from kennisbank.publishing.build import run\n"
         f"sys.exit(run(pathlib.Path({str(tmp_path / 'site')!r}), {slow!r}))"
     )
     proc = subprocess.Popen([PY, "-c", script], stderr=subprocess.PIPE, text=True)
@@ -130,12 +130,12 @@ def test_make_build_entry_point(scratch_repo: Path) -> None:
 PATCH = textwrap.dedent(
     """
     import sys
-    import kennisbank.validate
+    import kennisbank.content.validate
 
     def check_document(*args, **kwargs):
         raise RuntimeError("ingebouwde fout")
 
-    kennisbank.validate.check_document = check_document
+    kennisbank.content.validate.check_document = check_document
     """
 )
 
@@ -180,9 +180,9 @@ def test_bug_outside_the_documents_in_the_build_is_short_unless_debug(
     write_doc(scratch_repo, "advisories/adviezen/goed.md", advies())
     before = old_site(scratch_repo)
     broken = (
-        "import sys, kennisbank.generate\n"
+        "import sys, kennisbank.site.generate\n"
         "def generate(*args, **kwargs):\n    raise ValueError('kapotte generator')\n"
-        "kennisbank.generate.generate = generate\n"
+        "kennisbank.site.generate.generate = generate\n"
         "from mkdocs.__main__ import cli\n"
         f"cli(['build', '--strict', '-f', {str(scratch_repo / 'mkdocs.yml')!r}, '-d', sys.argv[1]])"
     )

@@ -14,8 +14,8 @@ from urllib.parse import unquote, urldefrag, urlparse
 import pytest
 from conftest import ROOT, advies, run_mkdocs, site_files, write_doc
 
-from kennisbank.generate import generate
 from kennisbank.pipeline import load
+from kennisbank.site.generate import generate
 
 
 @pytest.fixture(scope="module")
@@ -207,7 +207,7 @@ def test_every_generated_block_is_put_back(built_site: Path) -> None:
 
 
 def test_extract_html_keeps_markdown_and_protects_the_body() -> None:
-    from kennisbank.generate import BODY, expand, extract_html
+    from kennisbank.site.generate import BODY, expand, extract_html
 
     text = f"# Kop\n\n<div>\n<p>a</p>\n</div>\n\n{BODY}\n\n## Verder\n\n<ul><li>x</li></ul>"
     markdown, fragments = extract_html(text)
@@ -325,7 +325,7 @@ def test_generated_pages_are_not_reported_as_missing_from_the_nav(
     them "not in nav" itself (no list of their folders in mkdocs.yml to keep up to date),
     so MkDocs does not list them as pages missing from the nav."""
     write_doc(scratch_repo, "advisories/adviezen/een.md", advies())
-    from kennisbank.templates import template_text
+    from kennisbank.content.scaffold import template_text
 
     published = template_text("praktijk").replace("status: concept", "status: gepubliceerd")
     write_doc(scratch_repo, "toolkits/praktijken/twee.md", published)

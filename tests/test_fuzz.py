@@ -17,12 +17,12 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kennisbank import loader
-from kennisbank.model import Problem
-from kennisbank.reader import read_document
+from kennisbank.content import loader
+from kennisbank.content.model import Problem
+from kennisbank.content.reader import read_document
+from kennisbank.content.schema_check import SchemaChecker, known_keys
+from kennisbank.content.validate import check_corpus, check_document
 from kennisbank.registry import KINDS
-from kennisbank.schema_check import SchemaChecker, known_keys
-from kennisbank.validate import check_corpus, check_document
 
 # A file per example in one folder per test; function-scoped tmp_path does not fit @given.
 NO_FIXTURE_RESET = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -195,7 +195,7 @@ def test_a_clean_body_has_no_unsafe_line(body: str) -> None:
     """unsafe_lines checks the whole body first and skips the per-line pass when that is
     clean. That shortcut is only right if nothing a line or a multi-line tag could show is
     missed by the whole: compare with every line on its own."""
-    from kennisbank.safety import PLACEHOLDER_LIKE, TAG, unsafe_lines, unsafe_reason
+    from kennisbank.content.safety import PLACEHOLDER_LIKE, TAG, unsafe_lines, unsafe_reason
 
     if unsafe_lines(body):
         return
@@ -208,6 +208,6 @@ def test_a_clean_body_has_no_unsafe_line(body: str) -> None:
 @given(text=HTMLISH | st.text(max_size=60))
 def test_the_unsafe_shortcut_misses_nothing(text: str) -> None:
     """unsafe_reason skips text without '<', ':', '&' or '{'; the full check must agree."""
-    from kennisbank.safety import full_unsafe_reason, unsafe_reason
+    from kennisbank.content.safety import full_unsafe_reason, unsafe_reason
 
     assert unsafe_reason(text) == full_unsafe_reason(text)

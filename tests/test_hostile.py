@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, advies, write_doc
 
-from kennisbank.reader import MAX_FILE_BYTES, read_document
+from kennisbank.content.reader import MAX_FILE_BYTES, read_document
 
 ADV = "advisories/adviezen"
 BAD = f"{ADV}/fout.md"

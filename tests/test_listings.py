@@ -13,9 +13,9 @@ import pytest
 from conftest import ROOT, advies, run_mkdocs, write_doc
 from jsonschema import Draft202012Validator
 
-from kennisbank.generate import PAGE_SIZE, expand, generate, values_of
 from kennisbank.pipeline import load
 from kennisbank.registry import KINDS, VOCABULARIES
+from kennisbank.site.generate import PAGE_SIZE, expand, generate, values_of
 
 SITE_URL = "https://kennisbank.example/"
 
@@ -257,7 +257,7 @@ def test_open_data_json_has_one_document_per_line() -> None:
     the payload, it reads back as the same data."""
     import json
 
-    from kennisbank.opendata import to_json
+    from kennisbank.site.opendata import to_json
 
     payload = {
         "description": "x",

@@ -304,7 +304,7 @@ def test_concepts_are_previewed_and_listed_nowhere_public(
 def test_in_process_caches_give_the_same_site_as_a_fresh_run(scratch_repo: Path) -> None:
     """What a preview session keeps between rebuilds (file cache, related ranking, cards)
     never changes the output: after each kind of edit, compare with a fresh run."""
-    from kennisbank.generate import generate
+    from kennisbank.site.generate import generate
 
     corpus(scratch_repo)
     folder = scratch_repo / "toolkits" / "tk" / "sjablonen"
@@ -366,16 +366,16 @@ def test_in_process_caches_give_the_same_site_as_a_fresh_run(scratch_repo: Path)
 def test_every_panel_link_goes_to_a_section_of_the_guide(built_site: Path) -> None:
     """Each topic a problem can have, and each field's topic, is a heading of the editor
     guide as the site builds it."""
-    from kennisbank import preview
-    from kennisbank.model import Problem
+    from kennisbank.content.model import Problem
+    from kennisbank.site import preview
 
     guide = (built_site / "redactiegids/index.html").read_text(encoding="utf-8")
     for anchor in preview.GUIDE_SECTIONS.values():
         assert f'id="{anchor}"' in guide, anchor
-    package = Path(preview.__file__).parent
+    package = Path(preview.__file__).parent.parent  # kennisbank/
     used = {
         topic
-        for source in package.glob("*.py")
+        for source in package.rglob("*.py")
         for topic in re.findall(r'topic="([a-z-]+)"', source.read_text(encoding="utf-8"))
     }
     assert used and used <= set(preview.GUIDE_SECTIONS), used - set(preview.GUIDE_SECTIONS)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kennisbank.reader import MAX_FILE_BYTES, ReadError, parse_front_matter, read_document
+from kennisbank.content.reader import MAX_FILE_BYTES, ReadError, parse_front_matter, read_document
 
 GOOD = "---\ntitle: Hallo\ndate: 2025-01-10\n---\nTekst\n"
 

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import ROOT
 
-from kennisbank.enrich import AUTO_RELATED, _rank_related, _topics
+from kennisbank.content.enrich import AUTO_RELATED, _rank_related, _topics
 from kennisbank.pipeline import load
 
 

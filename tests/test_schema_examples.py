@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from kennisbank.loader import load_vocabularies
+from kennisbank.content.loader import load_vocabularies
+from kennisbank.content.schema_check import SchemaChecker, load_schema, schema_names
+from kennisbank.content.validate import check_file
 from kennisbank.registry import KINDS
-from kennisbank.schema_check import SchemaChecker, load_schema, schema_names
-from kennisbank.validate import check_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = ROOT / "kennisbank" / "schema"
@@ -62,8 +62,8 @@ def test_example(path: Path, checker: SchemaChecker) -> None:
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_flattened_schema_agrees_with_the_schema_files(kind: str) -> None:
     """The validator runs a flattened copy for speed; it must judge like the files do."""
-    from kennisbank.reader import read_document
-    from kennisbank.schema_check import flattened, registry
+    from kennisbank.content.reader import read_document
+    from kennisbank.content.schema_check import flattened, registry
 
     original = Draft202012Validator(load_schema(kind), registry=registry())
     fast = Draft202012Validator(flattened(kind))

@@ -17,7 +17,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import ROOT, make_scratch_repo, run_mkdocs, serve, write_doc
 
-from kennisbank.search import BODY_END, BODY_START, SearchIndexError, for_index, index_site
+from kennisbank.publishing.search import (
+    BODY_END,
+    BODY_START,
+    SearchIndexError,
+    for_index,
+    index_site,
+)
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
@@ -543,7 +549,7 @@ def test_a_misbehaving_indexer_fails_in_dutch_and_never_hangs(
     ends with a Dutch SearchIndexError instead of hanging."""
     import threading
 
-    from kennisbank.search import IndexFeeder
+    from kennisbank.publishing.search import IndexFeeder
 
     fake = tmp_path / "pagefind"
     fake.write_text(FAKE_PAGEFIND.format(python=sys.executable, mode=mode))

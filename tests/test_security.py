@@ -13,18 +13,18 @@ import pytest
 from conftest import advies, run_mkdocs, write_doc
 from test_accessibility import PAGES
 
-from kennisbank import publish
+from kennisbank.publishing import local_server, publish
 
 
 @pytest.fixture(scope="module")
 def strict_url(built_site: Path) -> Iterator[str]:
-    server, url = publish.serve_with_headers(built_site)
+    server, url = local_server.serve_with_headers(built_site)
     yield url
     server.shutdown()
 
 
 def test_headers_file_has_a_strict_policy(built_site: Path) -> None:
-    headers = publish.read_headers_file(built_site)
+    headers = local_server.read_headers_file(built_site)
     csp = headers["Content-Security-Policy"]
     for directive in (
         "script-src 'self' 'wasm-unsafe-eval'",
@@ -48,7 +48,7 @@ def test_script_hashes_are_those_of_the_output(built_site: Path) -> None:
         for script in re.findall(r"<script>(.*?)</script>", page.read_text(encoding="utf-8"), re.S):
             digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
             found.add(f"'sha256-{digest}'")
-    csp = publish.read_headers_file(built_site)["Content-Security-Policy"]
+    csp = local_server.read_headers_file(built_site)["Content-Security-Policy"]
     assert found and set(re.findall(r"'sha256-[^']+'", csp)) == found
 
 
@@ -164,7 +164,7 @@ def test_local_host_serves_the_gzip_copies_like_nginx(built_site: Path) -> None:
     import urllib.error
     import urllib.request
 
-    server, url = publish.serve_with_headers(built_site)
+    server, url = local_server.serve_with_headers(built_site)
     try:
         request = urllib.request.Request(url + "zoeken/", headers={"Accept-Encoding": "gzip"})
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -203,7 +203,7 @@ def test_local_host_serves_the_gzip_copies_like_nginx(built_site: Path) -> None:
     ],
 )
 def test_accept_encoding_is_read_like_a_host(header: str, expected: bool) -> None:
-    assert publish.accepts_gzip(header) is expected
+    assert local_server.accepts_gzip(header) is expected
 
 
 def test_local_host_does_not_log_every_request(built_site: Path, capsys) -> None:
@@ -212,7 +212,7 @@ def test_local_host_does_not_log_every_request(built_site: Path, capsys) -> None
     import contextlib
     import urllib.request
 
-    server, url = publish.serve_with_headers(built_site)
+    server, url = local_server.serve_with_headers(built_site)
     try:
         for path in ("", "zoeken/", "bestaat-niet/"):
             request = urllib.request.Request(url + path, headers={"Accept-Encoding": "gzip"})

@@ -207,7 +207,7 @@ def test_vocabulary_labels_are_plain_text(scratch_repo: Path) -> None:
 
 
 def test_csv_cells_never_start_a_formula() -> None:
-    from kennisbank.opendata import cell
+    from kennisbank.site.opendata import cell
 
     assert cell("=SUM(A1)") == "'=SUM(A1)"
     assert cell("@x") == "'@x" and cell("gewoon") == "gewoon" and cell(["a", "b"]) == "a; b"
@@ -219,7 +219,7 @@ def test_relative_site_paths_match_posixpath() -> None:
     import itertools
     import posixpath
 
-    from kennisbank.enrich import relative
+    from kennisbank.content.enrich import relative
 
     folders = ["", "adviezen", "toolkits/t", "toolkits/t/sjablonen", "a/b/c", "toolkits"]
     files = ["x.md", "adviezen/x.md", "toolkits/t/index.md", "toolkits/t/sjablonen/p.docx"]
@@ -233,7 +233,7 @@ def test_slow_markdown_limits_leave_real_texts_alone() -> None:
     counts what Markdown scans, not what is common: hundreds of closed links, a table of
     1,100 links or a long raw HTML table pass; brackets that stay open over a long text
     do not, nor a paragraph that only looks split (a line with a no-break space)."""
-    from kennisbank.safety import MAX_SCAN_PER_PARAGRAPH, scan_cost, slow_paragraphs
+    from kennisbank.content.safety import MAX_SCAN_PER_PARAGRAPH, scan_cost, slow_paragraphs
 
     links = " ".join(f"[link {i}](https://example.org/{i})" for i in range(300))
     linked_table = "| a | b |\n|---|---|\n" + "\n".join(

@@ -18,9 +18,9 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from referencing import Registry, Resource
 
-from .loader import VOCABULARY_FILE
-from .model import Problem, SourceFile, field_name
-from .registry import KINDS
+from kennisbank.content.loader import VOCABULARY_FILE
+from kennisbank.content.model import Problem, SourceFile, field_name
+from kennisbank.registry import KINDS
 
 SCHEMA_BASE = "https://kennisbank.invalid/schema/"
 

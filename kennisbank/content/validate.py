@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import loader
-from .cache import FileCache
-from .model import (
+from kennisbank.cache import FileCache
+from kennisbank.content import loader
+from kennisbank.content.model import (
     Attachment,
     Corpus,
     Document,
@@ -25,10 +25,15 @@ from .model import (
     SourceFile,
     field_name,
 )
-from .reader import read_document, relpath
-from .registry import KINDS
-from .safety import MAX_SCAN_PER_DOCUMENT, slow_paragraphs, unsafe_lines, unsafe_reason
-from .schema_check import SchemaChecker, line_of, suggest
+from kennisbank.content.reader import read_document, relpath
+from kennisbank.content.safety import (
+    MAX_SCAN_PER_DOCUMENT,
+    slow_paragraphs,
+    unsafe_lines,
+    unsafe_reason,
+)
+from kennisbank.content.schema_check import SchemaChecker, line_of, suggest
+from kennisbank.registry import KINDS
 
 
 def slugify(text: str) -> str:

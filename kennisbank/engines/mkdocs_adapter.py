@@ -34,9 +34,19 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import publish
-from .cache import PreviewCache
-from .generate import (
+from kennisbank.cache import PreviewCache
+from kennisbank.content.model import Corpus, Problem
+from kennisbank.pipeline import InternalError, load, report
+from kennisbank.publishing import publish
+from kennisbank.publishing.search import OUTPUT as SEARCH_OUTPUT
+from kennisbank.publishing.search import (
+    IndexFeeder,
+    SearchIndexError,
+    SearchIndexInterrupted,
+    index_site,
+)
+from kennisbank.registry import KINDS
+from kennisbank.site.generate import (
     BLOCKS,
     PLACEHOLDER,
     Output,
@@ -45,12 +55,7 @@ from .generate import (
     page_url,
     print_urls,
 )
-from .model import Corpus, Problem
-from .pipeline import InternalError, load, report
-from .preview import PanelMiddleware, panel
-from .registry import KINDS
-from .search import OUTPUT as SEARCH_OUTPUT
-from .search import IndexFeeder, SearchIndexError, SearchIndexInterrupted, index_site
+from kennisbank.site.preview import PanelMiddleware, panel
 
 BLOCK_MARKER = re.compile(r"<!--\s*kennisbank:([a-z-]+)\s*-->")
 CACHE_DIR = ".cache/kennisbank"  # generated pages of dirty builds; never inside content/

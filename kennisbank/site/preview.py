@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .model import Problem
-from .render import render
+from kennisbank.content.model import Problem
+from kennisbank.site.render import render
 
 GUIDE = "redactiegids/"  # the editor guide's page, from the site root
 

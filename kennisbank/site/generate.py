@@ -19,11 +19,12 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup
 
-from . import feeds, opendata
-from .cache import CardCache, PreviewCache
-from .model import Corpus, Document, InternalError
-from .registry import FACTS, KINDS, VOCABULARIES
-from .render import dutch_date, macro, relative_url, render
+from kennisbank.site import feeds
+from kennisbank.site import opendata
+from kennisbank.cache import CardCache, PreviewCache
+from kennisbank.content.model import Corpus, Document, InternalError
+from kennisbank.registry import FACTS, KINDS, VOCABULARIES
+from kennisbank.site.render import dutch_date, macro, relative_url, render
 
 PAGE_SIZE = 20
 RECENT_PER_KIND = 3

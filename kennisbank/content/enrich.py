@@ -13,8 +13,8 @@ import posixpath
 import re
 from pathlib import Path
 
-from .cache import PreviewCache
-from .model import Corpus, Document, Problem, SourceFile
+from kennisbank.cache import PreviewCache
+from kennisbank.content.model import Corpus, Document, Problem, SourceFile
 
 CONTENT = "content"
 # The target excludes brackets so that a hostile line cannot make matching quadratic.

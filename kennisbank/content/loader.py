@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
-from . import registry
-from .model import Problem
-from .reader import ReadError, decode, parse_front_matter, relpath
-from .safety import unsafe_reason
+from kennisbank import registry
+from kennisbank.content.model import Problem
+from kennisbank.content.reader import ReadError, decode, parse_front_matter, relpath
+from kennisbank.content.safety import unsafe_reason
 
 VOCABULARY_FILE = "content/_data/vocabularies.yml"
 VOCABULARIES = tuple(registry.VOCABULARIES)

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .model import Problem, SourceFile, field_name
+from kennisbank.content.model import Problem, SourceFile, field_name
 
 MAX_FILE_BYTES = 1024 * 1024  # a document over 1 MiB is almost surely a paste accident
 MAX_FRONT_MATTER_BYTES = 64 * 1024

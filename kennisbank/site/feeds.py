@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 
-from .model import Corpus, Document
-from .registry import KINDS
+from kennisbank.content.model import Corpus, Document
+from kennisbank.registry import KINDS
 
 FEED_ENTRIES = 50  # a feed reader needs the recent items, not the whole archive
 TZ = ZoneInfo("Europe/Brussels")

@@ -8,9 +8,9 @@ import json
 from importlib import resources
 from typing import Any
 
-from .cache import RowCache
-from .model import Corpus, Document
-from .registry import KINDS
+from kennisbank.cache import RowCache
+from kennisbank.content.model import Corpus, Document
+from kennisbank.registry import KINDS
 
 # CSV columns in order; list fields are joined with "; ".
 COLUMNS = [

@@ -11,8 +11,9 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from . import loader, registry
-from .validate import slugify
+from kennisbank import registry
+from kennisbank.content import loader
+from kennisbank.content.validate import slugify
 
 TEMPLATE = "schema/examples/{kind}/valid/sjabloon.md"
 

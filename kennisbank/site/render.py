@@ -57,7 +57,7 @@ def relative_url(target: str, page_url: str) -> str:
 @cache
 def environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("kennisbank", "templates"),
+        loader=PackageLoader("kennisbank.site", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .registry import KINDS
+from kennisbank.registry import KINDS
 
 STATUSES = ("gepubliceerd", "concept", "gearchiveerd")
 

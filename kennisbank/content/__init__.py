@@ -1,0 +1,1 @@
+"""Content model: read, validate and enrich documents (no site, no engine)."""

@@ -1,0 +1,1 @@
+"""Publishing: atomic builds, the search index, security headers and compression."""
