@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from conftest import ROOT
@@ -41,18 +42,28 @@ def test_hooks_are_thin() -> None:
 
 def test_every_kind_has_schema_examples_listing_and_guide_section() -> None:
     guide = (ROOT / "content" / "redactiegids.md").read_text(encoding="utf-8").lower()
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    urls = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     for kind, entry in KINDS.items():
         assert (PACKAGE / "schema" / f"{kind}.schema.json").is_file()
         assert (PACKAGE / "schema" / "examples" / kind / "valid" / "sjabloon.md").is_file()
         assert entry.plural.lower() in guide, kind
-        assert f"/{entry.section}/" in readme, kind
+        assert f"`{entry.section}`" in urls, kind  # the site map names its section
 
 
 def test_readme_starts_with_the_two_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     first = [line for line in readme.splitlines() if line.startswith("make ")][:2]
     assert first == ["make serve", "make test"]
+
+
+def test_readme_is_short_and_its_links_resolve() -> None:
+    """README.md: what it is, the two commands, layout, links; the rest lives in docs/."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 200
+    links = re.findall(r"\]\(((?:docs/)[^)#]+)", readme)
+    assert len(links) >= 6
+    for link in links:
+        assert (ROOT / link).is_file(), link
 
 
 def test_ci_runs_make_test() -> None:
@@ -101,8 +112,8 @@ def test_no_private_attribute_of_mkdocs_or_material_is_used_unmarked() -> None:
             if not any(INTERNAL in prior for prior in above):
                 unmarked.append(f"{path.relative_to(ROOT)}:{line}")
     assert unmarked == []
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert f"MkDocs internals used: {places}." in readme
+    architecture = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert f"MkDocs internals used: {places}." in architecture
 
 
 MUTATORS = {

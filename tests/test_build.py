@@ -333,3 +333,26 @@ def test_generated_pages_are_not_reported_as_missing_from_the_nav(
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "site" / "praktijken" / "twee" / "index.html").is_file()
     assert 'not included in the "nav"' not in result.stdout + result.stderr
+
+
+def test_an_unknown_block_on_a_site_page_stops_the_build_with_its_line(
+    scratch_repo: Path, tmp_path: Path
+) -> None:
+    """`<!-- kennisbank:NAME -->` on a site page of content/ puts a generated block there;
+    a name that does not exist is a located Dutch problem, and the known ones still work."""
+    write_doc(scratch_repo, "advisories/adviezen/een.md", advies())
+    page = scratch_repo / "content" / "over-ons.md"
+    page.write_text(page.read_text() + "\n\n<!-- kennisbank:nieuwste -->\n", encoding="utf-8")
+    line = page.read_text().splitlines().index("<!-- kennisbank:nieuwste -->") + 1
+    result = run_mkdocs(scratch_repo, tmp_path / "site")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert (
+        f"content/over-ons.md:{line}: onbekend blok 'nieuwste'. "
+        "Bestaande blokken: recent, audit."
+    ) in output
+    assert "Traceback" not in output
+    page.write_text(page.read_text().replace("kennisbank:nieuwste", "kennisbank:recent"))
+    fixed = run_mkdocs(scratch_repo, tmp_path / "site")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "Een advies" in (tmp_path / "site" / "over-ons" / "index.html").read_text("utf-8")

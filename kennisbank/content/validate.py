@@ -125,6 +125,21 @@ def check_file(path: Path, root: Path, checker: SchemaChecker) -> list[Problem]:
     return check_document(source, root, checker, in_corpus=False)[1]
 
 
+def _places() -> str:
+    """Where each kind's documents go, for the message about a misplaced file."""
+    files = [f"{k.plural.lower()} in {k.folder}/" for k in KINDS.values() if k.layout == "file"]
+    folders = [
+        f"een {k.label.lower()} als {k.folder}/<id>/index.md"
+        for k in KINDS.values()
+        if k.layout == "folder"
+    ]
+    parts = files + folders
+    return ", ".join(parts[:-1]) + " en " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+PLACES = _places()
+
+
 def check_document(
     source: SourceFile, root: Path, checker: SchemaChecker, in_corpus: bool = True
 ) -> tuple[Document | None, list[Problem]]:
@@ -145,9 +160,7 @@ def check_document(
     elif not allowed:
         add(
             (),
-            "dit bestand staat op een plaats waar geen documenten horen. Zet adviezen in "
-            "advisories/adviezen/, standpunten in advisories/standpunten/, praktijken in "
-            "toolkits/praktijken/ en een toolkit als toolkits/<id>/index.md.",
+            f"dit bestand staat op een plaats waar geen documenten horen. Zet {PLACES}.",
             topic="plaats",
         )
     elif kind is not None and kind not in allowed:
@@ -157,7 +170,8 @@ def check_document(
             f"voor type '{allowed[0]}'. Verplaats het bestand of pas 'type' aan.",
         )
     if in_corpus and not loader.SLUG.match(doc_id):
-        what = "de mapnaam" if kind == "toolkit" or allowed == ("toolkit",) else "de bestandsnaam"
+        in_folder = any(KINDS[k].layout == "folder" for k in (kind, *allowed) if k)
+        what = "de mapnaam" if in_folder else "de bestandsnaam"
         add(
             (),
             f"{what} '{doc_id}' is geen geldig id. Gebruik kleine letters zonder accenten, "
@@ -177,10 +191,10 @@ def check_document(
         )
     problems += _check_dates(source, add)
     problems += _check_unsafe(source)
-    if kind in ("advies", "standpunt"):
+    if "recommendations" in meta:
         _check_unique_items(meta.get("recommendations"), "id", ("recommendations",), add)
     attachments: list[Attachment] = []
-    if kind == "toolkit":
+    if kind is not None and KINDS[kind].layout == "folder":  # a folder with its files
         attachments = _check_files(source, add)
         changelog = meta.get("changelog")
         if (

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 import signal
 import sys
 import threading
@@ -47,17 +46,14 @@ from kennisbank.publishing.search import (
 )
 from kennisbank.registry import KINDS
 from kennisbank.site.generate import (
-    BLOCKS,
-    PLACEHOLDER,
     Output,
     expand,
+    fill_blocks,
     generate,
-    page_url,
     print_urls,
 )
 from kennisbank.site.preview import PanelMiddleware, panel
 
-BLOCK_MARKER = re.compile(r"<!--\s*kennisbank:([a-z-]+)\s*-->")
 CACHE_DIR = ".cache/kennisbank"  # generated pages of dirty builds; never inside content/
 # MkDocs internal: mkdocs.commands.build._build_page puts this English marker on top of a
 # page only the preview has (a concept, InclusionLevel.DRAFT); such a page has a Dutch
@@ -261,45 +257,22 @@ class KennisbankSite:
     def site_pages_with_blocks(
         self, files: Files, corpus: Corpus, config: MkDocsConfig
     ) -> tuple[dict[str, str], list[Problem]]:
-        """Site pages in content/ with ``<!-- kennisbank:NAME -->`` blocks, filled in; their
-        HTML is kept out of Markdown like every generated block. An unknown block is a
-        problem (and stays an HTML comment)."""
+        """Site pages of content/ with ``<!-- kennisbank:NAME -->`` blocks, filled in."""
         out: dict[str, str] = {}
         problems: list[Problem] = []
         for file in files.documentation_pages():
             if file.abs_src_path is None:
                 continue
-            source = file.content_string
-            if "kennisbank:" not in source:
-                continue
-            url = page_url(file.src_uri)
-            fragments: list[str] = []
-
-            def block(
-                match: re.Match[str],
-                url: str = url,
-                page: str = file.src_uri,
-                fragments: list[str] = fragments,
-                source: str = source,
-            ) -> str:
-                render_block = BLOCKS.get(match.group(1))
-                if render_block is None:
-                    problems.append(
-                        Problem(
-                            f"{Path(config.docs_dir).name}/{page}",
-                            source.count("\n", 0, match.start()) + 1,
-                            "",
-                            f"onbekend blok '{match.group(1)}'. Bestaande blokken: "
-                            f"{', '.join(BLOCKS)}.",
-                            topic="blokken",
-                        )
-                    )
-                    return match.group()
-                fragments.append(render_block(corpus, url, self.cache.cards))
-                return "\n\n" + PLACEHOLDER.format(len(fragments) - 1) + "\n\n"
-
-            out[file.src_uri] = BLOCK_MARKER.sub(block, source)
-            self.fragments[file.src_uri] = fragments
+            filled = fill_blocks(
+                file.content_string,
+                file.src_uri,
+                f"{Path(config.docs_dir).name}/{file.src_uri}",
+                corpus,
+                self.cache.cards,
+            )
+            if filled is not None:
+                out[file.src_uri], self.fragments[file.src_uri], found = filled
+                problems += found
         return out, problems
 
     def page_file(

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from kennisbank.site import feeds
 from kennisbank.site import opendata
 from kennisbank.cache import CardCache, PreviewCache
-from kennisbank.content.model import Corpus, Document, InternalError
+from kennisbank.content.model import Corpus, Document, InternalError, Problem
 from kennisbank.registry import FACTS, KINDS, VOCABULARIES
 from kennisbank.site.render import dutch_date, macro, relative_url, render
 
@@ -592,3 +592,39 @@ BLOCKS: dict[str, Callable[[Corpus, str, CardCache], str]] = {
     "recent": recent_block,
     "audit": audit_block,
 }
+
+
+BLOCK_MARKER = re.compile(r"<!--\s*kennisbank:([a-z-]+)\s*-->")
+
+
+def fill_blocks(
+    source: str, page_path: str, rel: str, corpus: Corpus, cards: CardCache
+) -> tuple[str, list[str], list[Problem]] | None:
+    """A site page with ``<!-- kennisbank:NAME -->`` markers: its Markdown with a
+    placeholder for each rendered block, the blocks' HTML (kept out of Markdown like every
+    generated block) and the problems (an unknown block stays an HTML comment). None for a
+    page without markers. ``page_path``: the page in the site tree; ``rel``: its file, as
+    messages name it."""
+    if "kennisbank:" not in source:
+        return None
+    url = page_url(page_path)
+    fragments: list[str] = []
+    problems: list[Problem] = []
+
+    def block(match: re.Match[str]) -> str:
+        render_block = BLOCKS.get(match.group(1))
+        if render_block is None:
+            problems.append(
+                Problem(
+                    rel,
+                    source.count("\n", 0, match.start()) + 1,
+                    "",
+                    f"onbekend blok '{match.group(1)}'. Bestaande blokken: {', '.join(BLOCKS)}.",
+                    topic="blokken",
+                )
+            )
+            return match.group()
+        fragments.append(render_block(corpus, url, cards))
+        return "\n\n" + PLACEHOLDER.format(len(fragments) - 1) + "\n\n"
+
+    return BLOCK_MARKER.sub(block, source), fragments, problems

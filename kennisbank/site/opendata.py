@@ -10,6 +10,7 @@ from typing import Any
 
 from kennisbank.cache import RowCache
 from kennisbank.content.model import Corpus, Document
+from kennisbank.content.schema_check import known_keys
 from kennisbank.registry import KINDS
 
 # CSV columns in order; list fields are joined with "; ".
@@ -57,7 +58,7 @@ def record(doc: Document, site_url: str) -> dict[str, Any]:
             {"title": a.title, "url": f"{base}{doc.url}{a.name}", "bytes": a.size}
             for a in doc.attachments
         ]
-    if doc.kind == "toolkit":
+    if "changelog" in known_keys(doc.kind):  # versioned kinds (toolkits)
         data["changelog"] = doc.meta.get("changelog", [])
     return data
 
