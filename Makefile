@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup check build serve test lint typecheck unit fuzz chromium clean
+.PHONY: setup check build serve test lint typecheck unit fuzz chromium clean docs
 
 setup: $(STAMP)
 
@@ -20,6 +20,11 @@ $(STAMP): requirements.lock pyproject.toml
 ## Validate all documents (Dutch messages, PATH:LINE: field: message).
 check: $(STAMP)
 	$(BIN)/kennisbank check
+
+## Metadata tables of the editor guide (content/redactiegids.md) and docs/metadata.md,
+## generated from the JSON Schemas; a test fails while they are out of date.
+docs: $(STAMP)
+	$(BIN)/python scripts/field_tables.py
 
 ## Build the complete site into site/.
 build: $(STAMP)
@@ -64,7 +69,7 @@ fuzz: $(STAMP)
 	$(BIN)/pytest -q tests/test_fuzz.py --hypothesis-profile=fuzz
 
 ## Lighthouse (accessibility, best practices, SEO) on key pages, offline against Debian's
-## Chromium; records the scores in README.md and on the accessibility statement, then rebuilds.
+## Chromium; records the scores in docs/accessibility.md and on the accessibility statement, then rebuilds.
 .PHONY: audit
 audit: $(STAMP) chromium node_modules build
 	$(BIN)/python scripts/audit.py
@@ -73,8 +78,8 @@ audit: $(STAMP) chromium node_modules build
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache
 
-## Benchmark of the build on synthetic corpora (250 and 1,000 documents); updates README.md.
+## Benchmark of the build on synthetic corpora (250 and 1,000 documents); updates docs/benchmarks.md.
 ## More sizes or a profile: make bench BENCH_ARGS="--sizes 250 1000 4000 --profile 1000".
 .PHONY: bench
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py --write-readme $(BENCH_ARGS)
+	$(BIN)/python scripts/bench.py --write-doc $(BENCH_ARGS)

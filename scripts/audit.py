@@ -3,7 +3,7 @@
 Serves the built site/ with the headers from site/_headers, runs Lighthouse's
 accessibility, best-practices and SEO categories on the home page, an advisory, a toolkit
 and the search page, then writes content/_data/audit.json (shown on the accessibility
-statement) and the "Accessibility audit" table in README.md.
+statement) and the "Accessibility audit" table in docs/accessibility.md.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from kennisbank.publishing.local_server import serve_with_headers  # noqa: E402
 CATEGORIES = ["accessibility", "best-practices", "seo"]
 CHROME_FLAGS = " ".join(["--headless=new", *FLAGS])
 AUDIT_FILE = ROOT / "content" / "_data" / "audit.json"
-README = ROOT / "README.md"
+DOC = ROOT / "docs" / "accessibility.md"
 
 
 def pages() -> list[tuple[str, str]]:
@@ -76,7 +76,7 @@ def version(package: str) -> str:
     return str(data["version"])
 
 
-def write_readme(audit: dict[str, object]) -> None:
+def write_doc(audit: dict[str, object]) -> None:
     rows = audit["lighthouse"]
     assert isinstance(rows, list)
     table = [
@@ -90,7 +90,7 @@ def write_readme(audit: dict[str, object]) -> None:
         ),
         "",
     ]
-    text = README.read_text(encoding="utf-8")
+    text = DOC.read_text(encoding="utf-8")
     section = "## Accessibility audit\n\n" + "\n".join(table) + "\n"
     pattern = re.compile(r"## Accessibility audit\n.*?(?=\n## |\Z)", re.S)
     text = (
@@ -98,7 +98,7 @@ def write_readme(audit: dict[str, object]) -> None:
         if pattern.search(text)
         else text.rstrip("\n") + "\n\n" + section
     )
-    README.write_text(text, encoding="utf-8")
+    DOC.write_text(text, encoding="utf-8")
 
 
 def main() -> int:
@@ -125,7 +125,7 @@ def main() -> int:
         "lighthouse": rows,
     }
     AUDIT_FILE.write_text(json.dumps(audit, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    write_readme(audit)
+    write_doc(audit)
     failing = [r for r in rows if min(r[c] for c in CATEGORIES) < 100]
     return 1 if failing else 0
 

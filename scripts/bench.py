@@ -4,11 +4,11 @@ For each corpus size N it copies the project into a temporary folder, writes a s
 corpus there (scripts/corpus.py) and measures the floor (YAML + Markdown of the same
 documents in one process), a cold and a no-change `mkdocs build`, edit -> preview in
 `mkdocs serve`, the first search in headless Chromium and the peak memory. It prints one
-Markdown table per N; `--write-readme` puts them in README.md's "## Benchmarks" section.
+Markdown table per N; `--write-doc` puts them in docs/benchmarks.md's "## Results" section.
 
 Targets are measured here, never asserted in tests.
 
-    python scripts/bench.py [--sizes 250 1000 4000] [--profile [N ...]] [--write-readme] [--keep]
+    python scripts/bench.py [--sizes 250 1000 4000] [--profile [N ...]] [--write-doc] [--keep]
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # people's edits cannot change mid-run), and mkdocs.yml watches kennisbank/site/templates.
 COPY = ("mkdocs.yml", "content", "hooks", "overrides", "kennisbank")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-README = ROOT / "README.md"
-SECTION = "## Benchmarks"
+DOC = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Results"
 PROFILE_HEADING = "### Where the time goes"
 DEFAULT_EXTENSIONS = ["toc", "tables", "admonition", "attr_list", "md_in_html", "footnotes"]
 NA_SEARCH = "n/a (no search yet)"
@@ -514,20 +514,21 @@ def report(results: list[Result], seed: int) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def write_readme(text: str) -> None:
-    """Replace the body of README's "## Benchmarks" section; keep an earlier profile."""
-    readme = README.read_text("utf-8")
-    start = readme.find(f"\n{SECTION}\n")
+def write_doc(text: str) -> None:
+    """Replace the body of the benchmark doc's "## Results" section; keep an earlier
+    profile and what follows it."""
+    doc = DOC.read_text("utf-8")
+    start = doc.find(f"\n{SECTION}\n")
     if start < 0:
-        README.write_text(readme.rstrip("\n") + f"\n\n{SECTION}\n\n{text}", "utf-8")
+        DOC.write_text(doc.rstrip("\n") + f"\n\n{SECTION}\n\n{text}", "utf-8")
         return
     body_start = start + len(SECTION) + 2
-    end = readme.find("\n## ", body_start)
-    end = len(readme) if end < 0 else end + 1
-    old = readme[body_start:end]
+    end = doc.find("\n## ", body_start)
+    end = len(doc) if end < 0 else end + 1
+    old = doc[body_start:end]
     if PROFILE_HEADING not in text and PROFILE_HEADING in old:
         text = text + "\n" + old[old.index(PROFILE_HEADING) :].strip("\n") + "\n"
-    README.write_text(readme[:body_start] + "\n" + text + "\n" + readme[end:], "utf-8")
+    DOC.write_text(doc[:body_start] + "\n" + text + "\n" + doc[end:], "utf-8")
 
 
 # --- main ----------------------------------------------------------------------------------
@@ -578,7 +579,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="also cProfile a cold build (of these sizes; all sizes if none given)",
     )
-    parser.add_argument("--write-readme", action="store_true", help="update README.md")
+    parser.add_argument("--write-doc", action="store_true", help="update docs/benchmarks.md")
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects")
     args = parser.parse_args(argv)
     parent = Path(tempfile.mkdtemp(prefix="kennisbank-bench-"))
@@ -592,9 +593,9 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(parent, ignore_errors=True)
     text = report(results, args.seed)
     print(text)
-    if args.write_readme:
-        write_readme(text)
-        say(f"updated the {SECTION} section of {README.name}")
+    if args.write_doc:
+        write_doc(text)
+        say(f"updated the {SECTION} section of {DOC.relative_to(ROOT)}")
     return 0
 
 
