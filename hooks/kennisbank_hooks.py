@@ -5,7 +5,7 @@ from kennisbank.engines.mkdocs_adapter import KennisbankSite
 _site = KennisbankSite()
 
 on_startup = _site.on_startup
-on_pre_build = _site.on_pre_build
+on_config = _site.on_config
 on_files = _site.on_files
 on_serve = _site.on_serve
 on_env = _site.on_env

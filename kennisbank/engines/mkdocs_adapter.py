@@ -22,6 +22,7 @@ import os
 import signal
 import sys
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -102,13 +103,24 @@ def _cached_templates(env: Environment, config: MkDocsConfig) -> Environment:
     return env
 
 
+@dataclass
+class _Build:
+    """What one build knows, made anew for every build (``on_config``), so nothing of a
+    build leaks into the next: the site URL, each page's generated HTML blocks (put back
+    into the page, then dropped) and, in a preview, the problems it reports."""
+
+    site_url: str = ""
+    fragments: dict[str, list[str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
 class KennisbankSite:
-    """State for one MkDocs process: the corpus of the current build and the caches."""
+    """The MkDocs side of Kennisbank for one process. Per build: ``self.build`` (made in
+    ``on_config``). Per process: the command, the preview's cache and last good output,
+    its panel, and the indexing thread and service (stopped in ``on_shutdown``)."""
 
     def __init__(self) -> None:
-        self.corpus: Corpus | None = None
-        self.site_url = ""
-        self.fragments: dict[str, list[str]] = {}
+        self.build = _Build()
         self.command = "build"
         self.dirty = False
         self.cache = PreviewCache()  # kept by a preview from one rebuild to the next
@@ -124,7 +136,6 @@ class KennisbankSite:
         # Preview only: the last build without problems, what this build reports, and the
         # panel every served page shows while there is something to report.
         self.last_good: tuple[Corpus, Output] | None = None
-        self.problems: list[Problem] = []
         self.build_warnings = _BuildWarnings()
         self.panel = b""
 
@@ -143,8 +154,11 @@ class KennisbankSite:
                 # MkDocs would never stop on Ctrl+C. The preview stops on it however started.
                 signal.signal(signal.SIGINT, signal.default_int_handler)
 
-    def on_pre_build(self, **_: Any) -> None:
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """A build begins (every rebuild of a preview too): fresh per-build state."""
+        self.build = _Build(site_url=config.site_url or "")
         self.build_warnings.messages = []
+        return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Validate everything first, then add generated pages and downloads. A build stops
@@ -173,9 +187,7 @@ class KennisbankSite:
                 "Dit is geen fout in je tekst; meld het aan het webteam "
                 "(details: kennisbank --debug check)."
             ) from err
-        self.corpus = corpus
-        self.site_url = config.site_url or ""
-        self.fragments = dict(output.fragments)
+        self.build.fragments = dict(output.fragments)
         try:
             with_blocks, block_problems = self.site_pages_with_blocks(files, corpus, config)
         except InternalError as err:
@@ -203,7 +215,7 @@ class KennisbankSite:
         if problems and not preview:
             raise Abort(report(problems, len(corpus.documents)))
         if preview:
-            self.problems = problems
+            self.build.problems = problems
             if problems:  # once per build, as `kennisbank check` prints them
                 print(report(problems, len(corpus.documents), preview=True), file=sys.stderr)
         for path in pages:
@@ -271,7 +283,7 @@ class KennisbankSite:
                 self.cache.cards,
             )
             if filled is not None:
-                out[file.src_uri], self.fragments[file.src_uri], found = filled
+                out[file.src_uri], self.build.fragments[file.src_uri], found = filled
                 problems += found
         return out, problems
 
@@ -289,7 +301,7 @@ class KennisbankSite:
         if not self.dirty:
             return File.generated(config, path, content=text, inclusion=inclusion)
         target = root / CACHE_DIR / "pages" / path
-        fragments = self.fragments.get(path)
+        fragments = self.build.fragments.get(path)
         known_inputs = self.stamp_inputs.get(path)
         if known_inputs is not None and known_inputs[0] is text and known_inputs[1] is fragments:
             stamp = known_inputs[2]  # a document page from generate's cache: same objects
@@ -321,9 +333,9 @@ class KennisbankSite:
     def on_page_content(self, html: str, page: Page, **_: Any) -> str:
         """Put the generated HTML blocks back into the converted page."""
         # Popped: a page's blocks are put in once, and are not needed after that.
-        fragments = self.fragments.pop(page.file.src_uri, None)
+        fragments = self.build.fragments.pop(page.file.src_uri, None)
         html = expand(html, fragments) if fragments else html
-        return print_urls(html, page.url, self.site_url)
+        return print_urls(html, page.url, self.build.site_url)
 
     def full_build(self) -> bool:
         """A cold `mkdocs build` (not a preview, not --dirty): the one that renders every
@@ -377,7 +389,7 @@ class KennisbankSite:
         if self.command == "serve":
             root = urlsplit(config.site_url or "/").path or "/"
             warnings = list(dict.fromkeys(self.build_warnings.messages))  # each once
-            self.panel = panel(self.problems, warnings, root).encode("utf-8")
+            self.panel = panel(self.build.problems, warnings, root).encode("utf-8")
             with self.index_lock:  # the loop checks the flag under the same lock
                 self.index_pending = True
                 if self.indexer is None:

@@ -68,7 +68,11 @@ def index_site(site_dir: Path) -> None:
             "Controleer of 'make setup' gelukt is; meld het anders aan het webteam."
         ) from err
     output = (result.stderr + result.stdout).strip()
-    if result.returncode == -signal.SIGINT:
+    # Ctrl+C reaches the whole process group. While Python is still starting the CLI it
+    # ends with exit code 1 and "KeyboardInterrupt" (measured), not with -SIGINT.
+    if result.returncode == -signal.SIGINT or (
+        result.returncode != 0 and "KeyboardInterrupt" in output
+    ):
         raise SearchIndexInterrupted(f"{site_dir}: het maken van de zoekindex is onderbroken.")
     if result.returncode != 0:
         if "No module named pagefind" in output:
