@@ -45,6 +45,7 @@ class Vocabulary:
     title: str
     intro: str
     filter: str  # the search filter's name
+    filter_title: str  # its title on the search page
     intro_names_value: bool = False  # the intro ends with the value's label
     feeds: bool = False  # one feed per value
     key: str = ""  # the metadata key, when it is not ``name``
@@ -74,6 +75,14 @@ def _load() -> tuple[dict[str, Kind], dict[str, Vocabulary], tuple[Fact, ...]]:
 
 
 KINDS, VOCABULARIES, FACTS = _load()
+
+# The search page's filters, in order: (name, Dutch title). "soort" and "jaar" come from
+# every document's kind and date, the others from the vocabularies.
+SEARCH_FILTERS: tuple[tuple[str, str], ...] = (
+    ("soort", "Soort"),
+    *((v.filter, v.filter_title) for v in VOCABULARIES.values()),
+    ("jaar", "Jaar"),
+)
 
 # The top folders that hold documents (advisories/, toolkits/).
 ROOTS: tuple[str, ...] = tuple(dict.fromkeys(kind.parts[0] for kind in KINDS.values()))

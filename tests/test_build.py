@@ -347,10 +347,13 @@ def test_an_unknown_block_on_a_site_page_stops_the_build_with_its_line(
     result = run_mkdocs(scratch_repo, tmp_path / "site")
     output = result.stdout + result.stderr
     assert result.returncode == 1
+    from kennisbank.site.generate import BLOCKS
+
     assert (
         f"content/over-ons.md:{line}: onbekend blok 'nieuwste'. "
-        "Bestaande blokken: recent, audit."
+        f"Bestaande blokken: {', '.join(BLOCKS)}."
     ) in output
+    assert "recent, audit" in output
     assert "Traceback" not in output
     page.write_text(page.read_text().replace("kennisbank:nieuwste", "kennisbank:recent"))
     fixed = run_mkdocs(scratch_repo, tmp_path / "site")

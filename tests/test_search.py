@@ -24,6 +24,7 @@ from kennisbank.publishing.search import (
     for_index,
     index_site,
 )
+from kennisbank.registry import SEARCH_FILTERS
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
@@ -283,6 +284,20 @@ def test_results_show_title_kind_date_and_marked_excerpt(page: Any, site_url: st
     status = page.locator(".kb-search__status")
     assert status.get_attribute("aria-live") == "polite"
     assert status.get_attribute("role") == "status"
+
+
+@browser_test
+def test_facets_are_the_registrys_in_its_order(page: Any, site_url: str) -> None:
+    """The search page's filters and their titles come from the registry of kinds and
+    vocabularies (through the page), not from a list in search.js."""
+    search_page(page, site_url, "q=" + EVERYTHING)
+    names = page.locator("fieldset.kb-facet").evaluate_all(
+        "sets => sets.map(s => s.getAttribute('data-facet'))"
+    )
+    legends = page.locator("fieldset.kb-facet > legend").all_inner_texts()
+    assert names == [name for name, _ in SEARCH_FILTERS]
+    assert legends == [title for _, title in SEARCH_FILTERS]
+    assert sorted(names) == sorted(FACETS)
 
 
 @browser_test

@@ -10,16 +10,10 @@
 
   // The site root, whatever the page depth or host (also under `mkdocs serve`).
   var BASE = new URL(root.getAttribute("data-kb-base"), location.href);
-  var FILTERS = ["soort", "domein", "doelgroep", "actor", "regio", "jaar", "adressaat"];
-  var FILTER_TITLES = {
-    soort: "Soort",
-    domein: "Thema",
-    doelgroep: "Doelgroep",
-    actor: "Actor",
-    regio: "Regio",
-    jaar: "Jaar",
-    adressaat: "Gericht aan",
-  };
+  // The search page's filters, in order, with their titles: from the registry of kinds and
+  // vocabularies, in the page (data-kb-filters on the page's mount, set by mountPage).
+  var FILTERS = [];
+  var FILTER_TITLES = {};
   var HEADER_RESULTS = 6;
   var PAGE_SIZE = 10; // results per batch: each one costs a fragment download
   var UNAVAILABLE =
@@ -305,6 +299,10 @@
   }
 
   function mountPage(mount) {
+    JSON.parse(mount.getAttribute("data-kb-filters") || "[]").forEach(function (filter) {
+      FILTERS.push(filter[0]);
+      FILTER_TITLES[filter[0]] = filter[1];
+    });
     var state = readState();
     var shown = 0;
     var results = [];

@@ -23,7 +23,7 @@ from kennisbank.site import feeds
 from kennisbank.site import opendata
 from kennisbank.cache import CardCache, PreviewCache
 from kennisbank.content.model import Corpus, Document, InternalError, Problem
-from kennisbank.registry import FACTS, KINDS, VOCABULARIES
+from kennisbank.registry import FACTS, KINDS, SEARCH_FILTERS, VOCABULARIES
 from kennisbank.site.render import dutch_date, macro, relative_url, render
 
 PAGE_SIZE = 20
@@ -587,10 +587,17 @@ def audit_block(corpus: Corpus, from_url: str, cards: CardCache) -> str:
 
 
 # Blocks that site pages in content/ may embed with <!-- kennisbank:NAME -->.
+def search_block(corpus: Corpus, from_url: str, cards: CardCache) -> str:
+    """Where the search page's script builds the search (``content/assets/search.js``),
+    with its filters in order: name and Dutch title, from the registry."""
+    return render("search.html.j2", filters=json.dumps(SEARCH_FILTERS, ensure_ascii=False))
+
+
 # Each gets the corpus, the URL of the page and the cards cache.
 BLOCKS: dict[str, Callable[[Corpus, str, CardCache], str]] = {
     "recent": recent_block,
     "audit": audit_block,
+    "zoeken": search_block,
 }
 
 
