@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import http.server
 import os
 import shutil
@@ -285,3 +286,56 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 _hypothesis_settings.register_profile("short", max_examples=200, deadline=None)
 _hypothesis_settings.register_profile("fuzz", max_examples=2500, deadline=None)
 _hypothesis_settings.load_profile("short")
+
+
+BUILD = [sys.executable, str(ROOT / "scripts" / "build.py")]  # `make build`'s command
+
+
+def tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def old_site(root: Path) -> str:
+    """A previous site/ in ``root``, as a build must leave it on failure; its hash."""
+    (root / "site/adviezen").mkdir(parents=True)
+    (root / "site/index.html").write_text("vorige versie", encoding="utf-8")
+    (root / "site/adviezen/marker.txt").write_text("niet aanraken", encoding="utf-8")
+    return tree_hash(root / "site")
+
+
+def page_types() -> dict[str, str]:
+    """One URL of every page type the site has."""
+    from kennisbank.pipeline import load
+
+    corpus, _ = load(ROOT)
+    first = {}
+    for doc in corpus.published():
+        first.setdefault(doc.kind, doc)
+    types = {
+        "home": "",
+        "listing-adviezen": "adviezen/",
+        "listing-standpunten": "standpunten/",
+        "listing-toolkits": "toolkits/",
+        "listing-praktijken": "praktijken/",
+        "theme-overview": "domeinen/",
+        "theme": f"domeinen/{first['advies'].meta['domains'][0]}/",
+        "archive": f"archief/{first['advies'].date.year}/",
+        "site-page": "over-ons/",
+        "editor-guide": "redactiegids/",
+        "not-found": "404.html",
+    }
+    for kind, doc in first.items():
+        types[f"document-{kind}"] = doc.url
+    if (ROOT / "content" / "zoeken.md").exists():
+        types["search-results"] = "zoeken/?q=gemeente"
+    if (ROOT / "content" / "toegankelijkheid.md").exists():
+        types["accessibility-statement"] = "toegankelijkheid/"
+    return types
+
+
+PAGES = page_types()  # name -> URL path, for the browser tests

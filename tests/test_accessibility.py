@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT, advies, write_doc
+from conftest import PAGES, ROOT, advies, write_doc
 
 from kennisbank.pipeline import load
 
@@ -15,35 +15,6 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 
 
-def page_types() -> dict[str, str]:
-    """One URL of every page type the site has."""
-    corpus, _ = load(ROOT)
-    first = {}
-    for doc in corpus.published():
-        first.setdefault(doc.kind, doc)
-    types = {
-        "home": "",
-        "listing-adviezen": "adviezen/",
-        "listing-standpunten": "standpunten/",
-        "listing-toolkits": "toolkits/",
-        "listing-praktijken": "praktijken/",
-        "theme-overview": "domeinen/",
-        "theme": f"domeinen/{first['advies'].meta['domains'][0]}/",
-        "archive": f"archief/{first['advies'].date.year}/",
-        "site-page": "over-ons/",
-        "editor-guide": "redactiegids/",
-        "not-found": "404.html",
-    }
-    for kind, doc in first.items():
-        types[f"document-{kind}"] = doc.url
-    if (ROOT / "content" / "zoeken.md").exists():
-        types["search-results"] = "zoeken/?q=gemeente"
-    if (ROOT / "content" / "toegankelijkheid.md").exists():
-        types["accessibility-statement"] = "toegankelijkheid/"
-    return types
-
-
-PAGES = page_types()
 
 
 def run_axe(page) -> list[dict]:

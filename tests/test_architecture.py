@@ -170,3 +170,16 @@ def test_no_module_level_state_in_the_package() -> None:
     (``cache.PreviewCache``); no module of the package changes a value of its own."""
     found = [change for p in sorted(PACKAGE.rglob("*.py")) for change in module_state_changes(p)]
     assert found == []
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared factories and constants live in tests/conftest.py."""
+    tests = ROOT / "tests"
+    names = {p.stem for p in tests.glob("test_*.py")}
+    found = [
+        f"{p.name}: {module}"
+        for p in sorted(tests.glob("test_*.py"))
+        for module in imported_modules(p)
+        if module.split(".")[0] in names
+    ]
+    assert found == []

@@ -12,8 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, advies, write_doc
-from test_hostile import BUILD, old_site, tree_hash
+from conftest import BUILD, ROOT, advies, old_site, tree_hash, write_doc
 
 from kennisbank.publishing.build import OUT, run
 

@@ -3,7 +3,6 @@ located Dutch message, without a traceback, and leaves an existing site/ untouch
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -13,14 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, advies, write_doc
+from conftest import BUILD, advies, old_site, tree_hash, write_doc
 
 from kennisbank.content.reader import MAX_FILE_BYTES, read_document
+from kennisbank.pipeline import load
 
 ADV = "advisories/adviezen"
 BAD = f"{ADV}/fout.md"
 TK = "toolkits/tk/index.md"
-BUILD = [sys.executable, str(ROOT / "scripts" / "build.py")]
 
 
 def bomb(levels: int = 9) -> str:
@@ -325,24 +324,26 @@ def plant(root: Path, case: Case) -> None:
         case.setup(root)
 
 
-def tree_hash(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def old_site(root: Path) -> str:
-    (root / "site/adviezen").mkdir(parents=True)
-    (root / "site/index.html").write_text("vorige versie", encoding="utf-8")
-    (root / "site/adviezen/marker.txt").write_text("niet aanraken", encoding="utf-8")
-    return tree_hash(root / "site")
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_input_is_refused(scratch_repo: Path, case: Case) -> None:
+    """In process, through what `kennisbank check` and the build both run
+    (``pipeline.load``): a located Dutch problem, never an exception (an exception would
+    be an internal error, exit code 3). The good document beside it still loads."""
+    plant(scratch_repo, case)
+    corpus, problems = load(scratch_repo)
+    lines = [problem.format() for problem in problems]
+    assert any(line.startswith(case.expect) and case.words in line for line in lines), lines
+    assert "goed" in {doc.id for doc in corpus.documents}
+
+
+# A few cases end to end: the real `kennisbank check` and `make build` refuse them with the
+# same line, without a traceback, and the build leaves an existing site/ untouched.
+END_TO_END = ["yaml-tab", "not-utf8", "toolkit-file-symlink-outside", "script-in-markdown"]
+
+
+@pytest.mark.parametrize("name", END_TO_END)
+def test_hostile_input_stops_check_and_build(scratch_repo: Path, name: str) -> None:
+    case = next(c for c in CASES if c.name == name)
     plant(scratch_repo, case)
     before = old_site(scratch_repo)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

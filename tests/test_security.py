@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import advies, run_mkdocs, write_doc
-from test_accessibility import PAGES
+from conftest import PAGES, advies, run_mkdocs, write_doc
 
 from kennisbank.publishing import local_server, publish
 
