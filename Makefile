@@ -60,9 +60,11 @@ node_modules: package-lock.json
 	npm ci --no-audit --no-fund
 	touch node_modules
 
-## The whole suite: lint, types, unit, build and browser tests.
+## The whole suite: lint, types, unit, build and browser tests. On both cores (pytest-xdist),
+## then the timing-sensitive preview tests (marked serial: real mkdocs serve, Ctrl+C) alone.
 test: $(STAMP) chromium node_modules lint typecheck
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 -m "not serial"
+	$(BIN)/pytest -q -m serial
 
 ## Long fuzz run of the reader and validator (>= 10,000 hypothesis examples).
 fuzz: $(STAMP)

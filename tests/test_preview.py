@@ -11,11 +11,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import Preview, advies, run_mkdocs, site_files, write_doc
 
 from kennisbank.cache import PreviewCache
 from kennisbank.pipeline import load
+
+# Real `mkdocs serve` runs that count builds and stop within 2 s: alone, never beside other
+# tests on the same cores (`make test` runs them after the parallel part).
+pytestmark = pytest.mark.serial
 
 ADV = "advisories/adviezen"
 
