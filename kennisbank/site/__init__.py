@@ -1,0 +1,1 @@
+"""Site generation: pages, cards, feeds and open data as plain data, from the corpus."""
