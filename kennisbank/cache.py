@@ -19,6 +19,7 @@ from typing import Any
 from markupsafe import Markup
 
 from kennisbank.content.model import Document, Problem, SourceFile
+from kennisbank.site.render import PageSource
 
 # Per document file: (stamp, source, read problems, document, document problems).
 FileCache = dict[
@@ -26,8 +27,8 @@ FileCache = dict[
 ]
 # Per document id: (document, rewritten body, link targets), for one set of link targets.
 LinkCache = dict[str, tuple[Document, str, list[str]]]
-# Per document id: (inputs, Markdown, HTML fragments) of its page.
-PageCache = dict[str, tuple[tuple[Any, ...], str, list[str] | None]]
+# Per document id: (inputs, page) of its page.
+PageCache = dict[str, tuple[tuple[Any, ...], PageSource]]
 # (document id, page depth, heading level) -> (document, its theme labels, HTML).
 CardCache = dict[tuple[str, int, int], tuple[Document, tuple[str, ...], Markup]]
 # Per document id: (document, site URL, JSON line, CSV row) of the open data.
@@ -44,3 +45,8 @@ class PreviewCache:
     pages: PageCache = field(default_factory=dict)  # generate: document pages
     cards: CardCache = field(default_factory=dict)  # generate: rendered cards
     rows: RowCache = field(default_factory=dict)  # opendata: export lines and rows
+    # page_files: the hash of each page file written, the page object it was computed
+    # from, and what the last build wrote (output path -> source path).
+    stamps: dict[str, str] = field(default_factory=dict)
+    stamp_inputs: dict[str, tuple[PageSource, str]] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)

@@ -1,11 +1,14 @@
 """The pipeline in order: load -> validate -> enrich -> generate.
 
-``load`` is what ``kennisbank check`` and every engine adapter call; ``generate`` turns the
-corpus into ``{site path: content}`` that any engine (or a plain pre-build step) can render.
+``load`` is what ``kennisbank check`` calls; ``SiteBuilder.assemble`` is what an engine
+adapter calls once per build: it loads, generates and fills the blocks of the site pages,
+and returns what the engine must render (``Assembly``) or stops the build with the
+problems (``BuildStopped``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kennisbank.cache import PreviewCache
@@ -13,8 +16,10 @@ from kennisbank.content.enrich import enrich
 from kennisbank.content.loader import discover
 from kennisbank.content.model import Corpus, InternalError, Problem
 from kennisbank.content.validate import load_corpus
+from kennisbank.site.generate import Output, fill_blocks, generate
+from kennisbank.site.render import PageSource
 
-__all__ = ["InternalError", "load", "report", "summary"]
+__all__ = ["Assembly", "BuildStopped", "InternalError", "SiteBuilder", "load", "report", "summary"]
 
 
 def load(root: Path, cache: PreviewCache | None = None) -> tuple[Corpus, list[Problem]]:
@@ -56,3 +61,103 @@ def report(problems: list[Problem], documents: int, preview: bool = False) -> st
             "bovenaan elke pagina. Bewaar het bestand opnieuw na je correctie."
         )
     return "\n".join(lines)
+
+
+class BuildStopped(Exception):
+    """The build cannot go on; the message (Dutch, one line per problem) says why."""
+
+
+@dataclass(slots=True)
+class Assembly:
+    """Everything Kennisbank adds to one build of the site, for the engine to render.
+
+    ``pages``: generated pages and the site pages of ``content/`` whose blocks were filled
+    in (those replace the file); ``drafts``: pages only a preview has (concepts);
+    ``generated``: the pages Kennisbank made (kept out of the navigation; a site page keeps
+    what the engine's configuration says of it). ``problems``: what a preview reports;
+    ``clashes``: files of ``content/`` at a path Kennisbank writes (a preview keeps them)."""
+
+    pages: dict[str, PageSource] = field(default_factory=dict)
+    drafts: set[str] = field(default_factory=set)
+    generated: set[str] = field(default_factory=set)
+    texts: dict[str, str] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    clashes: set[str] = field(default_factory=set)
+    documents: int = 0
+
+
+class SiteBuilder:
+    """What a build of the site asks of Kennisbank, for any engine, for one process.
+
+    A build (``preview=False``) stops at the first problems. A preview keeps ``cache``
+    between rebuilds, reports problems instead of stopping, and then keeps the last good
+    site: the pages of the last build without problems."""
+
+    def __init__(self, root: Path, preview: bool = False) -> None:
+        self.root = root
+        self.preview = preview
+        self.cache = PreviewCache()
+        self.last_good: tuple[Corpus, Output] | None = None
+
+    def assemble(
+        self, site_url: str, docs_dir: str, site_pages: dict[str, str], existing: set[str]
+    ) -> Assembly:
+        """``site_pages``: source of each Markdown page of ``content/`` (``docs_dir``);
+        ``existing``: every file there. Raises ``BuildStopped``."""
+        cache = self.cache if self.preview else None
+        try:
+            corpus, problems = load(self.root, cache)
+            if problems and not self.preview:
+                raise BuildStopped(report(problems, len(corpus.documents)))
+            if problems and self.last_good is not None:
+                corpus, output = self.last_good
+            else:
+                output = generate(corpus, site_url, cache, preview=self.preview)
+                if not problems and self.preview:
+                    self.last_good = (corpus, output)
+        except InternalError as err:
+            raise BuildStopped(
+                f"{err.path}:1: interne fout van Kennisbank bij het verwerken van dit bestand. "
+                "Dit is geen fout in je tekst; meld het aan het webteam "
+                "(details: kennisbank --debug check)."
+            ) from err
+        made = {**output.pages, **output.texts, **output.files}
+        out = Assembly(
+            drafts=output.drafts,
+            generated=set(output.pages),
+            problems=problems,
+            clashes={path for path in made if path in existing},
+            documents=len(corpus.documents),
+        )
+        with_blocks: dict[str, PageSource] = {}
+        for path, source in site_pages.items():
+            try:
+                filled = fill_blocks(source, path, f"{docs_dir}/{path}", corpus, self.cache.cards)
+            except InternalError as err:
+                raise BuildStopped(
+                    f"{err.path}:1: dit bestand kan niet gelezen worden. Maak het opnieuw met "
+                    "'make audit', of meld het aan het webteam."
+                ) from err
+            if filled is not None:
+                with_blocks[path], found = filled
+                out.problems += found
+        out.problems += [
+            Problem(
+                f"{docs_dir}/{path}",
+                1,
+                "",
+                "deze pagina wordt door Kennisbank gemaakt. Verwijder of hernoem het bestand "
+                "in content/.",
+                topic="plaats",
+            )
+            for path in sorted(out.clashes)
+        ]
+        if out.problems and not self.preview:
+            raise BuildStopped(report(out.problems, out.documents))
+        # A preview keeps the file of content/ where Kennisbank would write (and reports it).
+        pages = {**output.pages, **with_blocks}
+        out.pages = {p: page for p, page in pages.items() if p not in out.clashes}
+        out.texts = {p: text for p, text in output.texts.items() if p not in out.clashes}
+        out.files = {p: src for p, src in output.files.items() if p not in out.clashes}
+        return out

@@ -40,6 +40,26 @@ def test_hooks_are_thin() -> None:
         assert imported_modules(hook) <= {"kennisbank.engines.mkdocs_adapter", "__future__"}
 
 
+def test_the_adapter_only_delegates() -> None:
+    """The MkDocs side reaches the pipeline through ``SiteBuilder`` alone (no loading,
+    generating or block filling of its own) and each of its events stays short."""
+    adapter = PACKAGE / "engines" / "mkdocs_adapter.py"
+    tree = ast.parse(adapter.read_text(encoding="utf-8"))
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kennisbank")
+        for alias in node.names
+    }
+    assert imported & {"load", "generate", "fill_blocks", "load_corpus", "enrich"} == set()
+    assert "SiteBuilder" in imported
+    site = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "KennisbankSite")
+    events = [n for n in site.body if isinstance(n, ast.FunctionDef) and n.name.startswith("on_")]
+    assert len(events) >= 8
+    long = {e.name: e.end_lineno - e.lineno + 1 for e in events if e.end_lineno - e.lineno >= 40}
+    assert long == {}
+
+
 def test_every_kind_has_schema_examples_listing_and_guide_section() -> None:
     guide = (ROOT / "content" / "redactiegids.md").read_text(encoding="utf-8").lower()
     urls = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")

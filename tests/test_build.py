@@ -167,7 +167,7 @@ def test_generated_pages_are_never_written_to_the_source_tree(built_site: Path, 
 def test_generate_is_plain_data(corpus) -> None:
     output = generate(corpus)
     assert set(output.pages) >= {"adviezen/index.md", "toolkits/index.md"}
-    assert all(isinstance(v, str) for v in output.pages.values())
+    assert all(isinstance(v.markdown, str) for v in output.pages.values())
     assert all(p.is_file() for p in output.files.values())
 
 
@@ -206,14 +206,27 @@ def test_every_generated_block_is_put_back(built_site: Path) -> None:
     assert leftovers == []
 
 
-def test_extract_html_keeps_markdown_and_protects_the_body() -> None:
-    from kennisbank.site.generate import BODY, expand, extract_html
+def test_a_generated_page_is_typed_markdown_and_html_to_keep(corpus) -> None:
+    """The page contract: the document's own Markdown (with its raw HTML) goes to the
+    engine as it is; each HTML block the template keeps is one placeholder in the
+    Markdown, a paragraph of its own, and comes back in place."""
+    from kennisbank.cache import PreviewCache
+    from kennisbank.site.generate import document_page
+    from kennisbank.site.render import expand
 
-    text = f"# Kop\n\n<div>\n<p>a</p>\n</div>\n\n{BODY}\n\n## Verder\n\n<ul><li>x</li></ul>"
-    markdown, fragments = extract_html(text)
-    assert fragments == ["<div>\n<p>a</p>\n</div>", "<ul><li>x</li></ul>"]
-    assert markdown == f"# Kop\n\n<!--kb:0-->\n\n{BODY}\n\n## Verder\n\n<!--kb:1-->"
-    assert expand(markdown, fragments) == text
+    doc = next(d for d in corpus.published() if d.kind == "advies")
+    body = '## Kop\n\n<div class="eigen">\n<p>a</p>\n</div>\n\nTekst met **nadruk**.\n'
+    page = document_page(corpus, doc, body, PreviewCache().cards)
+    assert body in page.markdown
+    assert page.html and not any("eigen" in block for block in page.html)
+    for number, block in enumerate(page.html):
+        assert page.markdown.count(f"\n\n<!--kb:{number}-->\n\n") == 1
+        assert "<!--kb:" not in block
+    assert f"<!--kb:{len(page.html)}-->" not in page.markdown
+    assert any('class="kb-doc-header"' in block for block in page.html)
+    assert "kb-doc-header" not in page.markdown
+    full = expand(page.markdown, page.html)
+    assert "<!--kb:" not in full and full.index("kb-doc-header") < full.index("## Kop")
 
 
 def test_broken_links_of_every_document_fail_a_strict_build(

@@ -15,7 +15,8 @@ from jsonschema import Draft202012Validator
 
 from kennisbank.pipeline import load
 from kennisbank.registry import KINDS, VOCABULARIES
-from kennisbank.site.generate import PAGE_SIZE, expand, generate, values_of
+from kennisbank.site.generate import PAGE_SIZE, generate, values_of
+from kennisbank.site.render import expand
 
 SITE_URL = "https://kennisbank.example/"
 
@@ -52,7 +53,7 @@ def many(scratch_repo: Path):
 
 def full(output, path: str) -> str:
     """A generated page with its HTML blocks put back, as the engine would."""
-    return expand(output.pages[path], output.fragments.get(path, []))
+    return expand(output.pages[path].markdown, output.pages[path].html)
 
 
 def linked_titles(markdown: str) -> list[str]:

@@ -2,21 +2,21 @@
 
 Moving to another engine means replacing this file (and ``hooks/``), nothing else.
 
-Events, in the order MkDocs calls them: ``on_startup`` (command and dirty flag),
-``on_files`` (validate, generate, add pages in memory; start the search indexer),
-``on_page_content`` (put generated HTML blocks back), ``on_post_page`` (hand the finished
-page to the search indexer), ``on_post_build`` (write the search index, then security
-headers).
+Each event only hands MkDocs' objects to the package and back. In the order MkDocs calls
+them: ``on_startup`` (command and dirty flag), ``on_config`` (fresh per-build state),
+``on_files`` (``SiteBuilder.assemble``: validate, generate, fill blocks; the pages are added
+as MkDocs files), ``on_env`` (start the search indexing service), ``on_page_content`` (put
+the generated HTML blocks back), ``on_post_page`` (hand the finished page to the indexer),
+``on_post_build`` (search index, then security headers; a preview indexes in the
+background), ``on_shutdown`` (stop threads and services).
 
-Preview (``mkdocs serve --dirty``, what ``make serve`` runs) takes a fast path that gives
-the same pages: documents are re-read only when their file changed, generated pages are
-written to a cache folder only when their content changed, so MkDocs re-renders just those,
-and the search index is rebuilt in the background.
+Preview (``mkdocs serve --dirty``, what ``make serve`` runs) gives the same pages: documents
+are re-read only when their file changed, and generated pages are written to a cache folder
+only when they changed (``site.page_files``), so MkDocs re-renders just those.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import signal
@@ -34,26 +34,21 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from kennisbank.cache import PreviewCache
-from kennisbank.content.model import Corpus, Problem
-from kennisbank.pipeline import InternalError, load, report
+from kennisbank.content.model import Problem
+from kennisbank.pipeline import Assembly, BuildStopped, SiteBuilder, report
 from kennisbank.publishing import publish
 from kennisbank.publishing.search import OUTPUT as SEARCH_OUTPUT
 from kennisbank.publishing.search import (
+    BackgroundIndexer,
     IndexFeeder,
     SearchIndexError,
-    SearchIndexInterrupted,
     index_site,
 )
 from kennisbank.registry import KINDS
-from kennisbank.site.generate import (
-    Output,
-    expand,
-    fill_blocks,
-    generate,
-    print_urls,
-)
+from kennisbank.site import page_files
+from kennisbank.site.generate import print_urls
 from kennisbank.site.preview import PanelMiddleware, panel
+from kennisbank.site.render import expand
 
 CACHE_DIR = ".cache/kennisbank"  # generated pages of dirty builds; never inside content/
 # MkDocs internal: mkdocs.commands.build._build_page puts this English marker on top of a
@@ -110,34 +105,25 @@ class _Build:
     into the page, then dropped) and, in a preview, the problems it reports."""
 
     site_url: str = ""
-    fragments: dict[str, list[str]] = field(default_factory=dict)
+    fragments: dict[str, tuple[str, ...]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
 class KennisbankSite:
-    """The MkDocs side of Kennisbank for one process. Per build: ``self.build`` (made in
-    ``on_config``). Per process: the command, the preview's cache and last good output,
-    its panel, and the indexing thread and service (stopped in ``on_shutdown``)."""
+    """The MkDocs side of Kennisbank for one process; its events only delegate. Per build:
+    ``self.build`` (made in ``on_config``). Per process: the command, the ``SiteBuilder``
+    (which owns the preview's cache and last good site), the panel, and the indexing
+    service and thread (stopped in ``on_shutdown``)."""
 
     def __init__(self) -> None:
         self.build = _Build()
         self.command = "build"
         self.dirty = False
-        self.cache = PreviewCache()  # kept by a preview from one rebuild to the next
-        self.page_stamps: dict[str, str] = {}  # dirty builds: cache file -> its content hash
-        # ... and the objects that hash was computed from (page_file)
-        self.stamp_inputs: dict[str, tuple[str, list[str] | None, str]] = {}
-        self.feeder: IndexFeeder | None = None
-        self.outputs: dict[str, str] = {}  # a preview's last build: output path -> source
-        self.indexer: threading.Thread | None = None
-        self.index_pending = False
-        self.index_lock = threading.Lock()
-        self.stopping = False  # the preview is shutting down (Ctrl+C)
-        # Preview only: the last build without problems, what this build reports, and the
-        # panel every served page shows while there is something to report.
-        self.last_good: tuple[Corpus, Output] | None = None
+        self.builder: SiteBuilder | None = None  # made at the first build (needs the root)
+        self.feeder: IndexFeeder | None = None  # a cold build's indexing service
+        self.indexer: BackgroundIndexer | None = None  # a preview's indexing thread
         self.build_warnings = _BuildWarnings()
-        self.panel = b""
+        self.panel = b""  # preview: what every served page shows while there are problems
 
     def on_startup(self, command: str, dirty: bool = False, **_: Any) -> None:
         self.command, self.dirty = command, dirty
@@ -158,166 +144,77 @@ class KennisbankSite:
         """A build begins (every rebuild of a preview too): fresh per-build state."""
         self.build = _Build(site_url=config.site_url or "")
         self.build_warnings.messages = []
+        if self.builder is None:
+            self.builder = SiteBuilder(project_root(config), preview=self.command == "serve")
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Validate everything first, then add generated pages and downloads. A build stops
-        at the first problems; a preview reports them (terminal and panel) and keeps the
-        last good site: the pages of the last build without problems."""
-        root = project_root(config)
-        preview = self.command == "serve"
+        """Add what Kennisbank makes (``SiteBuilder.assemble``) as MkDocs files."""
+        assert self.builder is not None  # on_config made it
+        site_pages = {
+            file.src_uri: file.content_string
+            for file in files.documentation_pages()
+            if file.abs_src_path is not None and "kennisbank:" in file.content_string
+        }
         try:
-            corpus, problems = load(root, self.cache if preview else None)
-            if problems and not preview:
-                raise Abort(report(problems, len(corpus.documents)))
-            if problems and self.last_good is not None:
-                corpus, output = self.last_good
-            else:
-                output = generate(
-                    corpus,
-                    config.site_url or "",
-                    self.cache if preview else None,
-                    preview=preview,
-                )
-                if not problems:
-                    self.last_good = (corpus, output) if preview else None
-        except InternalError as err:
-            raise Abort(
-                f"{err.path}:1: interne fout van Kennisbank bij het verwerken van dit bestand. "
-                "Dit is geen fout in je tekst; meld het aan het webteam "
-                "(details: kennisbank --debug check)."
-            ) from err
-        self.build.fragments = dict(output.fragments)
-        try:
-            with_blocks, block_problems = self.site_pages_with_blocks(files, corpus, config)
-        except InternalError as err:
-            raise Abort(
-                f"{err.path}:1: dit bestand kan niet gelezen worden. Maak het opnieuw met "
-                "'make audit', of meld het aan het webteam."
-            ) from err
-        pages = {**output.pages, **with_blocks}
-        clashes = [
-            path
-            for path in [*output.pages, *output.texts, *output.files]
-            if files.get_file_from_path(path) is not None
-        ]
-        problems += block_problems + [
-            Problem(
-                f"{Path(config.docs_dir).name}/{path}",
-                1,
-                "",
-                "deze pagina wordt door Kennisbank gemaakt. Verwijder of hernoem het bestand "
-                "in content/.",
-                topic="plaats",
+            made = self.builder.assemble(
+                config.site_url or "",
+                Path(config.docs_dir).name,
+                site_pages,
+                {file.src_uri for file in files},
             )
-            for path in clashes
-        ]
-        if problems and not preview:
-            raise Abort(report(problems, len(corpus.documents)))
-        if preview:
-            self.build.problems = problems
-            if problems:  # once per build, as `kennisbank check` prints them
-                print(report(problems, len(corpus.documents), preview=True), file=sys.stderr)
-        for path in pages:
-            if path in clashes:
-                continue  # the preview keeps the file of content/ (and reports it)
+        except BuildStopped as err:
+            raise Abort(str(err)) from err
+        if self.builder.preview:
+            self.build.problems = made.problems
+            if made.problems:  # once per build, as `kennisbank check` prints them
+                print(report(made.problems, made.documents, preview=True), file=sys.stderr)
+        self.add_files(files, config, made)
+        if self.dirty:
+            page_files.remove_stale(
+                self.builder.cache,
+                self.cache_dir(config) / "pages",
+                Path(config.site_dir),
+                {file.dest_uri: file.src_uri for file in files},
+            )
+        return files
+
+    def add_files(self, files: Files, config: MkDocsConfig, made: Assembly) -> None:
+        """Generated pages are reached through listings, not the nav; a concept only in
+        the preview (``InclusionLevel.DRAFT``). A site page of content/ whose blocks are
+        filled in replaces its file and keeps what mkdocs.yml says of it."""
+        assert self.builder is not None
+        for path, page in made.pages.items():
             existing = files.get_file_from_path(path)
-            if existing is not None:  # a site page whose blocks are now filled in
+            if existing is not None:
                 files.remove(existing)
-            # Generated pages are reached through listings, not the nav; a concept only
-            # in the preview. A site page of content/ keeps what mkdocs.yml says of it.
-            if path in output.drafts:
+            if path in made.drafts:
                 inclusion = InclusionLevel.DRAFT
-            elif path in output.pages:
+            elif path in made.generated:
                 inclusion = InclusionLevel.NOT_IN_NAV
             else:
                 inclusion = InclusionLevel.UNDEFINED
-            files.append(self.page_file(config, root, path, pages[path], inclusion))
-        for path, text in output.texts.items():
-            if path not in clashes:
-                files.append(File.generated(config, path, content=text))
-        for path, src in output.files.items():
-            if path not in clashes:
-                files.append(File.generated(config, path, abs_src_path=str(src)))
-        if preview:
-            self.remove_stale_outputs(config, files, root)
-        return files
+            if page.html:
+                self.build.fragments[path] = page.html
+            if self.dirty:
+                source = page_files.write_page(
+                    self.builder.cache, self.cache_dir(config) / "pages", path, page
+                )
+                files.append(
+                    File.generated(config, path, abs_src_path=str(source), inclusion=inclusion)
+                )
+            else:
+                files.append(
+                    File.generated(config, path, content=page.markdown, inclusion=inclusion)
+                )
+        for path, text in made.texts.items():
+            files.append(File.generated(config, path, content=text))
+        for path, src in made.files.items():
+            files.append(File.generated(config, path, abs_src_path=str(src)))
 
-    def remove_stale_outputs(self, config: MkDocsConfig, files: Files, root: Path) -> None:
-        """A preview builds into the same folder again and again (--dirty), so a page whose
-        document was deleted or renamed would stay reachable at its old URL. Delete what the
-        previous build wrote and this one will not (pages, downloads, feeds), and its cache
-        file."""
-        current = {file.dest_uri: file.src_uri for file in files}
-        site = Path(config.site_dir)
-        for dest in sorted(set(self.outputs) - set(current)):
-            self.page_stamps.pop(self.outputs[dest], None)  # its cache file goes too
-            self.stamp_inputs.pop(self.outputs[dest], None)
-            for target, top in (
-                (site / dest, site),
-                (root / CACHE_DIR / "pages" / self.outputs[dest], root / CACHE_DIR / "pages"),
-            ):
-                for stale in (target, target.with_name(target.name + ".sha256")):
-                    if stale.is_file():
-                        stale.unlink()
-                folder = target.parent
-                while folder != top and folder.is_dir() and not any(folder.iterdir()):
-                    folder.rmdir()
-                    folder = folder.parent
-        self.outputs = current
-
-    def site_pages_with_blocks(
-        self, files: Files, corpus: Corpus, config: MkDocsConfig
-    ) -> tuple[dict[str, str], list[Problem]]:
-        """Site pages of content/ with ``<!-- kennisbank:NAME -->`` blocks, filled in."""
-        out: dict[str, str] = {}
-        problems: list[Problem] = []
-        for file in files.documentation_pages():
-            if file.abs_src_path is None:
-                continue
-            filled = fill_blocks(
-                file.content_string,
-                file.src_uri,
-                f"{Path(config.docs_dir).name}/{file.src_uri}",
-                corpus,
-                self.cache.cards,
-            )
-            if filled is not None:
-                out[file.src_uri], self.build.fragments[file.src_uri], found = filled
-                problems += found
-        return out, problems
-
-    def page_file(
-        self,
-        config: MkDocsConfig,
-        root: Path,
-        path: str,
-        text: str,
-        inclusion: InclusionLevel = InclusionLevel.UNDEFINED,
-    ) -> File:
-        """A generated page: in memory, or for a dirty build a cache file that is rewritten
-        only when the page (Markdown or HTML blocks) changed, so MkDocs skips the rest.
-        ``InclusionLevel.DRAFT``: a page only the preview has (a concept)."""
-        if not self.dirty:
-            return File.generated(config, path, content=text, inclusion=inclusion)
-        target = root / CACHE_DIR / "pages" / path
-        fragments = self.build.fragments.get(path)
-        known_inputs = self.stamp_inputs.get(path)
-        if known_inputs is not None and known_inputs[0] is text and known_inputs[1] is fragments:
-            stamp = known_inputs[2]  # a document page from generate's cache: same objects
-        else:
-            stamp = hashlib.sha256("\0".join([text, *(fragments or [])]).encode()).hexdigest()
-            self.stamp_inputs[path] = (text, fragments, stamp)
-        stamp_file = target.with_name(target.name + ".sha256")
-        known = self.page_stamps.get(path)  # this session wrote it: no need to read the stamp
-        if known != stamp and (
-            not target.exists() or not stamp_file.exists() or stamp_file.read_text() != stamp
-        ):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-            stamp_file.write_text(stamp)
-        self.page_stamps[path] = stamp
-        return File.generated(config, path, abs_src_path=str(target), inclusion=inclusion)
+    @staticmethod
+    def cache_dir(config: MkDocsConfig) -> Path:
+        return project_root(config) / CACHE_DIR
 
     def on_serve(
         self, server: LiveReloadServer, config: MkDocsConfig, **_: Any
@@ -390,13 +287,9 @@ class KennisbankSite:
             root = urlsplit(config.site_url or "/").path or "/"
             warnings = list(dict.fromkeys(self.build_warnings.messages))  # each once
             self.panel = panel(self.build.problems, warnings, root).encode("utf-8")
-            with self.index_lock:  # the loop checks the flag under the same lock
-                self.index_pending = True
-                if self.indexer is None:
-                    self.indexer = threading.Thread(
-                        target=self._index_loop, args=(site,), daemon=True
-                    )
-                    self.indexer.start()
+            if self.indexer is None:
+                self.indexer = BackgroundIndexer(site, logging.getLogger("mkdocs").warning)
+            self.indexer.request()
             return
         feeder, self.feeder = self.feeder, None
         if feeder is not None:
@@ -416,27 +309,9 @@ class KennisbankSite:
             if feeder is not None and feeder.error is None and not feeder.finished:
                 feeder.close()  # publishing failed before the index was asked for
 
-    def _index_loop(self, site: Path) -> None:
-        """Re-index until no rebuild happened meanwhile; a failure is only logged, since the
-        preview itself is fine."""
-        while True:
-            with self.index_lock:
-                if not self.index_pending:
-                    self.indexer = None  # under the lock: the next build starts a new one
-                    return
-                self.index_pending = False
-            try:
-                index_site(site)
-            except SearchIndexInterrupted:
-                return  # Ctrl+C reached Pagefind too: the preview is stopping
-            except SearchIndexError as err:
-                if not self.stopping:
-                    logging.getLogger("mkdocs").warning(str(err))
-
     def on_shutdown(self) -> None:
         """The preview stops (Ctrl+C): the indexer thread ends after its current run and
         reports nothing more; a build's indexing service is stopped."""
-        self.stopping = True
-        with self.index_lock:
-            self.index_pending = False
+        if self.indexer is not None:
+            self.indexer.stop()
         self.stop_feeder()

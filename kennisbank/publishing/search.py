@@ -362,3 +362,45 @@ class IndexFeeder:
             self.error = self.error or "Pagefind stopte onverwacht"
         with self._reply:
             self._reply.notify_all()
+
+
+class BackgroundIndexer:
+    """A preview's search index, rebuilt in a thread after each build: ``request`` after a
+    build; the thread indexes again until no build happened meanwhile. A failure is only
+    reported (``warn``), since the preview itself is fine; ``stop`` when the preview stops."""
+
+    def __init__(self, site_dir: Path, warn: Any) -> None:
+        self.site_dir = site_dir
+        self.warn = warn
+        self.thread: threading.Thread | None = None
+        self.pending = False
+        self.lock = threading.Lock()
+        self.stopping = False
+
+    def request(self) -> None:
+        with self.lock:  # the loop checks the flag under the same lock
+            self.pending = True
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._loop, daemon=True)
+                self.thread.start()
+
+    def stop(self) -> None:
+        """The current run ends on its own and reports nothing more."""
+        self.stopping = True
+        with self.lock:
+            self.pending = False
+
+    def _loop(self) -> None:
+        while True:
+            with self.lock:
+                if not self.pending:
+                    self.thread = None  # under the lock: the next build starts a new one
+                    return
+                self.pending = False
+            try:
+                index_site(self.site_dir)
+            except SearchIndexInterrupted:
+                return  # Ctrl+C reached Pagefind too: the preview is stopping
+            except SearchIndexError as err:
+                if not self.stopping:
+                    self.warn(str(err))

@@ -24,59 +24,26 @@ from kennisbank.site import opendata
 from kennisbank.cache import CardCache, PreviewCache
 from kennisbank.content.model import Corpus, Document, InternalError, Problem
 from kennisbank.registry import FACTS, KINDS, SEARCH_FILTERS, VOCABULARIES
-from kennisbank.site.render import dutch_date, macro, relative_url, render
+from kennisbank.site.render import (
+    PageSource,
+    dutch_date,
+    keep_block,
+    macro,
+    relative_url,
+    render,
+    render_page,
+)
 
 PAGE_SIZE = 20
 RECENT_PER_KIND = 3
 
 
-# Generated HTML never goes through Markdown: each HTML block of a generated page is
-# replaced by a placeholder comment and put back into the converted page (``expand``).
-# Converting it would cost more than the documents themselves (measured: 4x the bytes).
-PLACEHOLDER = "<!--kb:{}-->"
-PLACEHOLDER_RE = re.compile(r"<!--kb:(\d+)-->")
-BODY = "<!--kb:body-->"  # where a document's own Markdown goes, after extraction
-
-
 @dataclass(slots=True)
 class Output:
-    pages: dict[str, str] = field(default_factory=dict)  # site source path -> Markdown
-    fragments: dict[str, list[str]] = field(default_factory=dict)  # path -> HTML blocks
+    pages: dict[str, PageSource] = field(default_factory=dict)  # site source path -> page
     texts: dict[str, str] = field(default_factory=dict)  # site path -> feed, data, robots.txt
     files: dict[str, Path] = field(default_factory=dict)  # site path -> download on disk
     drafts: set[str] = field(default_factory=set)  # pages only a preview has (concepts)
-
-    def add_page(self, path: str, text: str, body: str | None = None) -> None:
-        markdown, fragments = extract_html(text)
-        self.pages[path] = markdown.replace(BODY, body) if body is not None else markdown
-        if fragments:
-            self.fragments[path] = fragments
-
-
-def extract_html(text: str) -> tuple[str, list[str]]:
-    """Replace every top-level HTML block (a blank-line-separated block that starts with a
-    tag) by a numbered placeholder; return the Markdown and the blocks."""
-    out: list[str] = []
-    fragments: list[str] = []
-    block: list[str] | None = None
-    previous_blank = True
-    for line in text.split("\n"):
-        if block is not None:
-            if line.strip():
-                block.append(line)
-                continue
-            out.append(PLACEHOLDER.format(len(fragments)))
-            fragments.append("\n".join(block))
-            block = None
-        elif previous_blank and line.startswith("<") and not line.startswith("<!--"):
-            block = [line]
-            continue
-        out.append(line)
-        previous_blank = not line.strip()
-    if block is not None:
-        out.append(PLACEHOLDER.format(len(fragments)))
-        fragments.append("\n".join(block))
-    return "\n".join(out), fragments
 
 
 RELATIVE_LINK = re.compile(r'<a href="(?![a-z][a-z0-9+.-]*:|#|/)([^"]*)"', re.I)
@@ -94,16 +61,6 @@ def print_urls(html: str, page_url: str, site_url: str) -> str:
         return f'{match.group()} data-print-url="{urljoin(base, match.group(1))}"'
 
     return RELATIVE_LINK.sub(add, html)
-
-
-def expand(html: str, fragments: list[str]) -> str:
-    """Put a page's HTML blocks back into its converted HTML."""
-
-    def block(match: re.Match[str]) -> str:
-        number = int(match.group(1))
-        return fragments[number] if number < len(fragments) else match.group()
-
-    return PLACEHOLDER_RE.sub(block, html)
 
 
 @dataclass(slots=True)
@@ -180,15 +137,9 @@ def generate(
             hit = cache.pages.get(doc.id)
             if hit is not None and _same(hit[0], inputs):
                 out.pages[doc.page_path] = hit[1]
-                if hit[2]:
-                    out.fragments[doc.page_path] = hit[2]
             else:
-                out.add_page(doc.page_path, document_page(corpus, doc, cards), body=body)
-                cache.pages[doc.id] = (
-                    inputs,
-                    out.pages[doc.page_path],
-                    out.fragments.get(doc.page_path),
-                )
+                out.pages[doc.page_path] = document_page(corpus, doc, body, cards)
+                cache.pages[doc.id] = (inputs, out.pages[doc.page_path])
         except Exception as err:  # a template bug: still name the document being rendered
             raise InternalError(doc.source.rel) from err
         for att in doc.attachments:
@@ -200,14 +151,11 @@ def generate(
     # would never be used again: drop them, so that a long preview does not keep them.
     for key in [key for key, hit in cards.items() if current.get(key[0]) is not hit[0]]:
         del cards[key]
-    overviews: dict[str, str] = {}
     for kind, docs in indexes.by_kind.items():
-        overviews.update(listing_pages(corpus, indexes, kind, docs, cards))
+        out.pages.update(listing_pages(corpus, indexes, kind, docs, cards))
     for vocabulary in VOCABULARIES:
-        overviews.update(theme_pages(corpus, indexes, vocabulary, cards))
-    overviews.update(archive_pages(corpus, indexes, cards))
-    for path, text in overviews.items():
-        out.add_page(path, text)
+        out.pages.update(theme_pages(corpus, indexes, vocabulary, cards))
+    out.pages.update(archive_pages(corpus, indexes, cards))
     out.texts.update(
         feeds.all_feeds(corpus, indexes.by_kind, indexes.by_value["domains"], site_url)
     )
@@ -222,10 +170,8 @@ def concept_pages(corpus: Corpus, out: Output, cards: CardCache) -> None:
     concepts = [doc for doc in corpus.documents if not doc.published]
     for doc in concepts:
         try:
-            out.add_page(
-                doc.page_path,
-                document_page(corpus, doc, cards),
-                body=corpus.bodies.get(doc.id, doc.source.body),
+            out.pages[doc.page_path] = document_page(
+                corpus, doc, corpus.bodies.get(doc.id, doc.source.body), cards
             )
         except Exception as err:  # a template bug: still name the document being rendered
             raise InternalError(doc.source.rel) from err
@@ -233,14 +179,14 @@ def concept_pages(corpus: Corpus, out: Output, cards: CardCache) -> None:
         for att in doc.attachments:
             out.files[f"{doc.section}/{doc.id}/{att.name}"] = att.path
     url = page_url(CONCEPTS)
-    out.add_page(
-        CONCEPTS,
+    out.pages[CONCEPTS] = render_page(
+        "concepts.md.j2",
         front_matter(
             title="Concepten",
             search=False,
             description="Documenten in voorbereiding; alleen in de voorvertoning.",
-        )
-        + render("concepts.md.j2", cards=[card(cards, corpus, d, url) for d in concepts]),
+        ),
+        cards=[card(cards, corpus, d, url) for d in concepts],
     )
     out.drafts.add(CONCEPTS)
 
@@ -339,13 +285,14 @@ def facts(corpus: Corpus, doc: Document) -> list[tuple[str, list[dict[str, str |
     return rows
 
 
-def document_page(corpus: Corpus, doc: Document, cards: CardCache) -> str:
+def document_page(corpus: Corpus, doc: Document, body: str, cards: CardCache) -> PageSource:
+    """A document's page; ``body`` is its Markdown with links rewritten (``enrich``)."""
     url = doc.url
     context = {
         "doc": doc,
         "meta": doc.meta,
         "facts": facts(corpus, doc),
-        "body": BODY,
+        "body": Markup(body),  # Markdown: converted by the engine, never escaped here
         "related": [card(cards, corpus, d, url, 3) for d in corpus.related.get(doc.id, [])],
         "suggested": [card(cards, corpus, d, url, 3) for d in corpus.suggested.get(doc.id, [])],
         "backlinks": [card(cards, corpus, d, url, 3) for d in corpus.backlinks.get(doc.id, [])],
@@ -353,12 +300,14 @@ def document_page(corpus: Corpus, doc: Document, cards: CardCache) -> str:
         "date_text": dutch_date(doc.date),
         "updated_text": dutch_date(doc.updated),
     }
-    return front_matter(
+    front = front_matter(
         title=doc.title,
         description=doc.summary,
         feeds=[feeds.link(f"{doc.section}.xml", f"Nieuwe {KINDS[doc.kind].plural.lower()}")],
         search=search_data(doc) if doc.published else False,  # a concept is never found
-    ) + render("document.md.j2", **context, concepts_url=relative_url(page_url(CONCEPTS), url))
+    )
+    concepts_url = relative_url(page_url(CONCEPTS), url)
+    return render_page("document.md.j2", front, **context, concepts_url=concepts_url)
 
 
 def search_data(doc: Document) -> dict[str, Any]:
@@ -397,12 +346,12 @@ def paginate(section_url: str, docs: list[Document]) -> list[tuple[str, list[Doc
 
 def listing_pages(
     corpus: Corpus, indexes: Indexes, kind: str, docs: list[Document], cards: CardCache
-) -> dict[str, str]:
+) -> dict[str, PageSource]:
     section, plural = KINDS[kind].section, KINDS[kind].plural
     pages = paginate(f"{section}/", docs)
     urls = [page_url(path) for path, _ in pages]
     facet = KINDS[kind].facet
-    out = {}
+    out: dict[str, PageSource] = {}
     for number, (path, chunk) in enumerate(pages, start=1):
         url = urls[number - 1]
         facet_links = []
@@ -418,8 +367,16 @@ def listing_pages(
                 )
                 if any(d.kind == kind for d in found)
             ]
-        body = render(
+        title = plural if number == 1 else f"{plural} (pagina {number} van {len(pages)})"
+        front = front_matter(
+            title=title,
+            search=False,
+            description=KINDS[kind].intro,
+            feeds=[feeds.link(f"{section}.xml", f"Nieuwe {plural.lower()}")],
+        )
+        out[path] = render_page(
             "listing.md.j2",
+            front,
             intro=KINDS[kind].intro,
             total=len(docs),
             first=(number - 1) * PAGE_SIZE + 1,
@@ -428,16 +385,6 @@ def listing_pages(
             feed_url=relative_url(f"feeds/{section}.xml", url),
             facet_title=f"{plural} per {'actor' if facet == 'actors' else 'regio'}",
             facet_links=facet_links,
-        )
-        title = plural if number == 1 else f"{plural} (pagina {number} van {len(pages)})"
-        out[path] = (
-            front_matter(
-                title=title,
-                search=False,
-                description=KINDS[kind].intro,
-                feeds=[feeds.link(f"{section}.xml", f"Nieuwe {plural.lower()}")],
-            )
-            + body
         )
     return out
 
@@ -471,11 +418,11 @@ def grouped(
 
 def theme_pages(
     corpus: Corpus, indexes: Indexes, vocabulary: str, cards: CardCache
-) -> dict[str, str]:
+) -> dict[str, PageSource]:
     entry = VOCABULARIES[vocabulary]
     folder, title, intro = entry.folder, entry.title, entry.intro
     used = indexes.by_value[vocabulary]
-    out: dict[str, str] = {}
+    out: dict[str, PageSource] = {}
     entries = []
     for slug, docs in sorted(used.items(), key=lambda item: corpus.label(vocabulary, item[0])):
         label = corpus.label(vocabulary, slug)
@@ -483,13 +430,14 @@ def theme_pages(
         entries.append({"text": label, "count": len(docs), "url": f"{slug}/"})
         feed = feeds.link(f"{folder}/{slug}.xml", f"Nieuw over {label}") if entry.feeds else None
         text = f"{intro} {label}." if entry.intro_names_value else intro
-        out[f"{folder}/{slug}.md"] = front_matter(
-            title=label,
-            search=False,
-            description=f"{title}: {label}. {text}",
-            feeds=[feed] if feed else None,
-        ) + render(
+        out[f"{folder}/{slug}.md"] = render_page(
             "theme.md.j2",
+            front_matter(
+                title=label,
+                search=False,
+                description=f"{title}: {label}. {text}",
+                feeds=[feed] if feed else None,
+            ),
             intro=text,
             groups=grouped(corpus, docs, url, cards),
             total=len(docs),
@@ -497,9 +445,14 @@ def theme_pages(
             overview_title=title,
             feed_url=relative_url(f"feeds/{folder}/{slug}.xml", url) if feed else None,
         )
-    out[f"{folder}/index.md"] = front_matter(
-        title=title, search=False, description=f"Alle publicaties per {title.lower()}."
-    ) + render("overview.md.j2", entries=entries, others=other_overviews(vocabulary))
+    out[f"{folder}/index.md"] = render_page(
+        "overview.md.j2",
+        front_matter(
+            title=title, search=False, description=f"Alle publicaties per {title.lower()}."
+        ),
+        entries=entries,
+        others=other_overviews(vocabulary),
+    )
     return out
 
 
@@ -512,15 +465,16 @@ def other_overviews(current: str | None) -> list[dict[str, str]]:
     ] + ([{"text": "Archief per jaar", "url": "../archief/"}] if current else [])
 
 
-def archive_pages(corpus: Corpus, indexes: Indexes, cards: CardCache) -> dict[str, str]:
-    out: dict[str, str] = {}
+def archive_pages(corpus: Corpus, indexes: Indexes, cards: CardCache) -> dict[str, PageSource]:
+    out: dict[str, PageSource] = {}
     entries = []
     for year, docs in sorted(indexes.by_year.items(), reverse=True):
         entries.append({"text": str(year), "count": len(docs), "url": f"{year}/"})
-        out[f"archief/{year}.md"] = front_matter(
-            title=f"Archief {year}", search=False, description=f"Alle publicaties van {year}."
-        ) + render(
+        out[f"archief/{year}.md"] = render_page(
             "theme.md.j2",
+            front_matter(
+                title=f"Archief {year}", search=False, description=f"Alle publicaties van {year}."
+            ),
             intro=f"Alle publicaties van {year}, nieuwste eerst.",
             groups=grouped(corpus, docs, f"archief/{year}/", cards),
             total=len(docs),
@@ -528,9 +482,12 @@ def archive_pages(corpus: Corpus, indexes: Indexes, cards: CardCache) -> dict[st
             overview_title="Archief",
             feed_url=None,
         )
-    out["archief/index.md"] = front_matter(
-        title="Archief", search=False, description="Alle publicaties per jaar."
-    ) + render("overview.md.j2", entries=entries, others=other_overviews(None))
+    out["archief/index.md"] = render_page(
+        "overview.md.j2",
+        front_matter(title="Archief", search=False, description="Alle publicaties per jaar."),
+        entries=entries,
+        others=other_overviews(None),
+    )
     return out
 
 
@@ -606,12 +563,11 @@ BLOCK_MARKER = re.compile(r"<!--\s*kennisbank:([a-z-]+)\s*-->")
 
 def fill_blocks(
     source: str, page_path: str, rel: str, corpus: Corpus, cards: CardCache
-) -> tuple[str, list[str], list[Problem]] | None:
-    """A site page with ``<!-- kennisbank:NAME -->`` markers: its Markdown with a
-    placeholder for each rendered block, the blocks' HTML (kept out of Markdown like every
-    generated block) and the problems (an unknown block stays an HTML comment). None for a
-    page without markers. ``page_path``: the page in the site tree; ``rel``: its file, as
-    messages name it."""
+) -> tuple[PageSource, list[Problem]] | None:
+    """A site page with ``<!-- kennisbank:NAME -->`` markers: the page with each block
+    rendered as HTML to keep (like every generated block), and the problems (an unknown
+    block stays an HTML comment). None for a page without markers. ``page_path``: the page
+    in the site tree; ``rel``: its file, as messages name it."""
     if "kennisbank:" not in source:
         return None
     url = page_url(page_path)
@@ -631,7 +587,7 @@ def fill_blocks(
                 )
             )
             return match.group()
-        fragments.append(render_block(corpus, url, cards))
-        return "\n\n" + PLACEHOLDER.format(len(fragments) - 1) + "\n\n"
+        return keep_block(fragments, render_block(corpus, url, cards))
 
-    return BLOCK_MARKER.sub(block, source), fragments, problems
+    markdown = BLOCK_MARKER.sub(block, source)
+    return PageSource(markdown, tuple(fragments)), problems

@@ -1,12 +1,24 @@
-"""Jinja environment for the package's templates (markup stays in ``templates/``)."""
+"""Jinja environment for the package's templates (markup stays in ``templates/``), and the
+contract of a generated page (``PageSource``).
+
+A generated page has two kinds of parts: Markdown for the engine to convert (headings, the
+document's own text) and HTML to keep as it is (cards, facts, lists of links). A template
+marks the HTML with ``{% call keep() %}...{% endcall %}``; each such block becomes a
+placeholder ``<!--kb:N-->`` in the Markdown, and ``expand`` puts it back into the converted
+page. Generated HTML is never converted (that cost 4x the bytes of the documents); one
+placeholder syntax serves generated pages and the blocks of site pages alike.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 MONTHS = (
     "januari",
@@ -78,3 +90,43 @@ def macro(template: str, name: str) -> Any:
 
 def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
+
+
+PLACEHOLDER_RE = re.compile(r"<!--kb:(\d+)-->")
+
+
+@dataclass(frozen=True, slots=True)
+class PageSource:
+    """A generated page: Markdown (front matter included) with a placeholder for each HTML
+    block to keep, and those blocks, in order (``html[N]`` replaces ``<!--kb:N-->``)."""
+
+    markdown: str
+    html: tuple[str, ...] = ()
+
+
+def keep_block(blocks: list[str], block: str) -> str:
+    """Add an HTML block to keep; return its placeholder, a paragraph of its own in the
+    Markdown (blank lines around it), so the engine passes it through as one raw block."""
+    blocks.append(block)
+    return f"\n\n<!--kb:{len(blocks) - 1}-->\n\n"
+
+
+def render_page(template: str, front: str = "", **context: Any) -> PageSource:
+    """Render a page template (``*.md.j2``) into its typed parts."""
+    blocks: list[str] = []
+
+    def keep(caller: Any) -> Markup:
+        return Markup(keep_block(blocks, str(caller()).strip("\n")))
+
+    markdown = front + render(template, keep=keep, **context)
+    return PageSource(markdown, tuple(blocks))
+
+
+def expand(html: str, blocks: tuple[str, ...] | list[str]) -> str:
+    """Put a page's HTML blocks back into its converted HTML."""
+
+    def block(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        return blocks[number] if number < len(blocks) else match.group()
+
+    return PLACEHOLDER_RE.sub(block, html)
