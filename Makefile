@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup check build serve test lint typecheck unit fuzz chromium clean docs
+.PHONY: setup check build serve test lint typecheck unit fuzz chromium pdf-libs clean docs
 
 setup: $(STAMP)
 
@@ -26,15 +26,16 @@ check: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python scripts/field_tables.py
 
-## Build the complete site into site/.
-build: $(STAMP)
+## Build the complete site into site/ (with a PDF of every document: WeasyPrint's libraries
+## and the PDF font, an npm package, are installed first).
+build: $(STAMP) pdf-libs node_modules
 	$(BIN)/python scripts/build.py
 
 ## Build and serve the site at http://127.0.0.1:8000, reloading on every change. --dirty:
 ## after the first build only changed pages are rendered again (see mkdocs_adapter.py).
 ## --no-strict: a preview never stops at a problem; it keeps the last good site and shows
 ## the problems (and MkDocs' warnings) on every page; `make build` stays strict.
-serve: $(STAMP)
+serve: $(STAMP) pdf-libs node_modules
 	$(BIN)/mkdocs serve --no-strict --dirty -a 127.0.0.1:8000
 
 ## Debian's Chromium for the browser tests (never a browser download).
@@ -44,6 +45,16 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "Chromium ontbreekt: installeer het Debian-pakket 'chromium' (sudo apt-get install chromium)." >&2; exit 1; \
+	  fi; }
+
+## Debian's libraries that WeasyPrint (the PDFs) needs: Pango, with HarfBuzz' subsetter.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+pdf-libs:
+	@dpkg -s $(PDF_LIBS) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_LIBS) >/dev/null; \
+	  else \
+	    echo "De bibliotheken voor de PDF's ontbreken: installeer de Debian-pakketten $(PDF_LIBS) (sudo apt-get install ...)." >&2; exit 1; \
 	  fi; }
 
 lint: $(STAMP)
@@ -62,7 +73,7 @@ node_modules: package-lock.json
 
 ## The whole suite: lint, types, unit, build and browser tests. On both cores (pytest-xdist),
 ## then the timing-sensitive preview tests (marked serial: real mkdocs serve, Ctrl+C) alone.
-test: $(STAMP) chromium node_modules lint typecheck
+test: $(STAMP) chromium pdf-libs node_modules lint typecheck
 	$(BIN)/pytest -q -n 2 -m "not serial"
 	$(BIN)/pytest -q -m serial
 
@@ -83,5 +94,5 @@ clean:
 ## Benchmark of the build on synthetic corpora (250 and 1,000 documents); updates docs/benchmarks.md.
 ## More sizes or a profile: make bench BENCH_ARGS="--sizes 250 1000 4000 --profile 1000".
 .PHONY: bench
-bench: $(STAMP)
+bench: $(STAMP) pdf-libs node_modules
 	$(BIN)/python scripts/bench.py --write-doc $(BENCH_ARGS)

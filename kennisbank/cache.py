@@ -21,6 +21,10 @@ from markupsafe import Markup
 from kennisbank.content.model import Document, Problem, SourceFile
 from kennisbank.site.render import PageSource
 
+# Everything a build keeps between runs (generated page files of a preview, PDFs, bundles,
+# compiled templates), from the project root; never inside content/ or site/.
+CACHE_DIR = ".cache/kennisbank"
+
 # Per document file: (stamp, source, read problems, document, document problems).
 FileCache = dict[
     str, tuple[tuple[int, ...], SourceFile | None, list[Problem], Document | None, list[Problem]]

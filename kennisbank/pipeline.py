@@ -8,14 +8,19 @@ problems (``BuildStopped``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kennisbank.cache import PreviewCache
+from kennisbank.cache import CACHE_DIR, PreviewCache
 from kennisbank.content.enrich import enrich
 from kennisbank.content.loader import discover
 from kennisbank.content.model import Corpus, InternalError, Problem
 from kennisbank.content.validate import load_corpus
+from kennisbank.publishing.bundle import make_bundle
+from kennisbank.publishing.pdf import PdfError, PdfMaker
+from kennisbank.registry import KINDS
+from kennisbank.site.downloads import Download, attachment_downloads
 from kennisbank.site.generate import Output, fill_blocks, generate
 from kennisbank.site.render import PageSource
 
@@ -92,13 +97,51 @@ class SiteBuilder:
 
     A build (``preview=False``) stops at the first problems. A preview keeps ``cache``
     between rebuilds, reports problems instead of stopping, and then keeps the last good
-    site: the pages of the last build without problems."""
+    site: the pages of the last build without problems.
 
-    def __init__(self, root: Path, preview: bool = False) -> None:
+    ``markdown``: the engine's Markdown conversion, for the PDFs; ``pdfs``: whether to make
+    them (and the toolkits' bundles), which a preview does only when asked."""
+
+    def __init__(
+        self,
+        root: Path,
+        preview: bool = False,
+        markdown: Callable[[str], str] | None = None,
+        pdfs: bool = False,
+    ) -> None:
         self.root = root
         self.preview = preview
         self.cache = PreviewCache()
         self.last_good: tuple[Corpus, Output] | None = None
+        self.pdf_maker = (
+            PdfMaker(root, root / CACHE_DIR / "pdf", markdown, "")
+            if pdfs and markdown is not None
+            else None
+        )
+
+    def downloads(self, corpus: Corpus, site_url: str) -> dict[str, tuple[Download, ...]]:
+        """Each document's downloads, in the order its page lists them: its PDF, a
+        toolkit's bundle, then its attachments. Raises ``PdfError``."""
+        maker = self.pdf_maker
+        pdfs: dict[str, Download] = {}
+        if maker is not None:
+            maker.site_url = site_url
+            pdfs = maker.make(corpus, corpus.published())
+        bundles = self.root / CACHE_DIR / "bundles"
+        out: dict[str, tuple[Download, ...]] = {}
+        for doc in corpus.documents:
+            attachments = attachment_downloads(doc)
+            items = [pdfs[doc.id]] if doc.id in pdfs else []
+            if KINDS[doc.kind].bundle and doc.id in pdfs:
+                items.append(make_bundle(doc, site_url, pdfs[doc.id], attachments, bundles))
+            out[doc.id] = (*items, *attachments)
+        if maker is not None and not self.preview:  # a build keeps only what it uses
+            maker.prune({d.source for d in pdfs.values()})
+            used = {d.source for items in out.values() for d in items if d.role == "bundle"}
+            for old in bundles.glob("*.zip"):
+                if old not in used:
+                    old.unlink(missing_ok=True)
+        return out
 
     def assemble(
         self, site_url: str, docs_dir: str, site_pages: dict[str, str], existing: set[str]
@@ -113,7 +156,16 @@ class SiteBuilder:
             if problems and self.last_good is not None:
                 corpus, output = self.last_good
             else:
-                output = generate(corpus, site_url, cache, preview=self.preview)
+                try:
+                    downloads = self.downloads(corpus, site_url)
+                except PdfError as err:
+                    if not self.preview:
+                        raise BuildStopped(str(err)) from err
+                    problems.append(Problem(err.path, 1, "", err.message, topic="pdf"))
+                    downloads = None
+                output = generate(
+                    corpus, site_url, cache, preview=self.preview, downloads=downloads
+                )
                 if not problems and self.preview:
                     self.last_good = (corpus, output)
         except InternalError as err:

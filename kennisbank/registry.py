@@ -32,6 +32,8 @@ class Kind:
     facet: str | None = None  # the vocabulary its listing can be narrowed by
     home: str | None = None  # title of its block on the home page
     home_featured: bool = False  # that block shows `featured: true` documents first
+    cite: bool = False  # a "Citeer dit document" block with BibTeX and CSL-JSON
+    bundle: bool = False  # a ZIP of its PDF and attachments
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -63,18 +65,39 @@ class Fact:
     vocabulary: str | None = None
 
 
-def _load() -> tuple[dict[str, Kind], dict[str, Vocabulary], tuple[Fact, ...]]:
+@dataclass(frozen=True, slots=True)
+class Publisher:
+    name: str
+    licence: str
+    licence_url: str
+    contact: str  # where readers ask for another format
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentType:
+    extension: str  # lower case, without the dot
+    format: str  # as the download block shows it: PDF, DOCX, ...
+    content: str  # what the file must be inside: zip, pdf, png, jpeg, text
+
+
+def _data() -> dict[str, Any]:
     text = resources.files("kennisbank").joinpath(REGISTRY).read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
-    kinds = {name: Kind(name=name, **entry) for name, entry in data["kinds"].items()}
-    vocabularies = {
-        name: Vocabulary(name=name, **entry) for name, entry in data["vocabularies"].items()
-    }
-    facts = tuple(Fact(**entry) for entry in data["facts"])
-    return kinds, vocabularies, facts
+    return data
 
 
-KINDS, VOCABULARIES, FACTS = _load()
+_DATA = _data()
+KINDS: dict[str, Kind] = {name: Kind(name=name, **entry) for name, entry in _DATA["kinds"].items()}
+VOCABULARIES: dict[str, Vocabulary] = {
+    name: Vocabulary(name=name, **entry) for name, entry in _DATA["vocabularies"].items()
+}
+FACTS: tuple[Fact, ...] = tuple(Fact(**entry) for entry in _DATA["facts"])
+PUBLISHER = Publisher(**_DATA["publisher"])
+ATTACHMENT_TYPES: dict[str, AttachmentType] = {
+    ext: AttachmentType(extension=ext, **entry)
+    for ext, entry in _DATA["attachments"]["types"].items()
+}
+MAX_ATTACHMENT_BYTES: int = int(_DATA["attachments"]["max_megabytes"]) * 1024 * 1024
 
 # The search page's filters, in order: (name, Dutch title). "soort" and "jaar" come from
 # every document's kind and date, the others from the vocabularies.

@@ -250,6 +250,8 @@ def make_scratch_repo(root: Path) -> Path:
     config.write_text(config.read_text().replace("  - kennisbank/site/templates\n", ""))
     for folder in ("advisories/adviezen", "advisories/standpunten", "toolkits/praktijken"):
         (root / folder).mkdir(parents=True)
+    # The PDFs' font comes from an npm package, as in a checkout after `make build`.
+    (root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     return root
 
 

@@ -8,6 +8,7 @@ import pytest
 from conftest import PAGES, ROOT, advies, write_doc
 
 from kennisbank.pipeline import load
+from kennisbank.site.downloads import bundle_name, pdf_name
 
 pytestmark = pytest.mark.browser
 
@@ -120,7 +121,9 @@ def test_keyboard_only_from_home_to_a_toolkit_download(browser, site_url: str) -
     with page.expect_download() as info:
         page.keyboard.press("Enter")
     download = info.value
-    names = {a.name for d in corpus.published() if d.kind == "toolkit" for a in d.attachments}
+    toolkits = [d for d in corpus.published() if d.kind == "toolkit"]
+    names = {a.name for d in toolkits for a in d.attachments}
+    names |= {pdf_name(d) for d in toolkits} | {bundle_name(d) for d in toolkits}
     assert download.suggested_filename in names
     context.close()
 

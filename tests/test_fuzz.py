@@ -49,7 +49,7 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("fuzz")
     for rel in LOCATIONS:
         (base / rel).parent.mkdir(parents=True, exist_ok=True)
-    (base / "toolkits/doc/bijlage.docx").write_bytes(b"PK")
+    (base / "toolkits/doc/bijlage.docx").write_bytes(b"PK\x03\x04")
     return base
 
 

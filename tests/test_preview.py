@@ -314,7 +314,7 @@ def test_in_process_caches_give_the_same_site_as_a_fresh_run(scratch_repo: Path)
     corpus(scratch_repo)
     folder = scratch_repo / "toolkits" / "tk" / "sjablonen"
     folder.mkdir(parents=True)
-    (folder / "plan.docx").write_bytes(b"PK" * 10)
+    (folder / "plan.docx").write_bytes(b"PK\x03\x04" * 5)
     write_doc(
         scratch_repo,
         "toolkits/tk/index.md",
@@ -353,7 +353,7 @@ def test_in_process_caches_give_the_same_site_as_a_fresh_run(scratch_repo: Path)
         path.write_text(path.read_text().replace(old, new), encoding="utf-8")
         same()
     time.sleep(0.02)
-    (folder / "plan.docx").write_bytes(b"PK" * 500)  # an attachment in a subfolder
+    (folder / "plan.docx").write_bytes(b"PK\x03\x04" * 250)  # an attachment in a subfolder
     same()
     (scratch_repo / ADV / "advies-2.md").unlink()  # a document that others suggested
     same()

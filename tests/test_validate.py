@@ -74,7 +74,7 @@ def test_toolkit_files(scratch_repo: Path, tmp_path_factory) -> None:
     outside = tmp_path_factory.mktemp("outside") / "geheim.txt"
     outside.write_text("geheim")
     folder.mkdir(parents=True)
-    (folder / "sjabloon.docx").write_bytes(b"PK")
+    (folder / "sjabloon.docx").write_bytes(b"PK\x03\x04")
     (folder / "map").mkdir()
     os.symlink(outside, folder / "link.txt")
     items = [
@@ -101,8 +101,52 @@ def test_toolkit_files(scratch_repo: Path, tmp_path_factory) -> None:
     assert all(p.line > 1 for p in problems)
 
 
+def test_attachment_types_sizes_and_contents(scratch_repo: Path) -> None:
+    """Only the types of the registry, up to its size limit, and only files that are what
+    their extension says; each refusal names the file's line and what to do."""
+    from kennisbank.registry import MAX_ATTACHMENT_BYTES
+
+    folder = scratch_repo / "toolkits" / "tk"
+    folder.mkdir(parents=True)
+    files = {
+        "goed.docx": b"PK\x03\x04rest",
+        "goed.pdf": b"%PDF-1.7\n",
+        "goed.csv": "naam;bedrag\nboek;€ 12\n".encode(),
+        "script.exe": b"MZ",
+        "zonder": b"x",
+        "nep.docx": b"Dit is platte tekst.",
+        "nep.pdf": b"PK\x03\x04",
+        "latin1.csv": "caf\xe9".encode("latin-1"),
+        "groot.pdf": b"%PDF-" + b"0" * MAX_ATTACHMENT_BYTES,
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    write_doc(
+        scratch_repo,
+        "toolkits/tk/index.md",
+        toolkit("".join(f"  - path: {name}\n    title: T\n" for name in files)),
+    )
+    _, problems = load(scratch_repo)
+    by_field = {p.field: p for p in problems}
+    assert {f"files[{n}].path" for n in range(3)} & set(by_field) == set()
+    expected = {
+        3: "bestandstype",  # .exe
+        4: "geen extensie",
+        5: "geen echt .docx-bestand",
+        6: "geen echt .pdf-bestand",
+        7: "UTF-8",
+        8: "hoogstens 20 MB",
+    }
+    for index, words in expected.items():
+        problem = by_field[f"files[{index}].path"]
+        assert words in problem.message, problem
+        assert problem.line == 10 + 2 * index, problem  # the line of its `path:`
+        assert problem.path == "toolkits/tk/index.md"
+    assert len(problems) == len(expected)
+
+
 def test_links_are_rewritten_to_site_paths(scratch_repo: Path) -> None:
-    write_doc(scratch_repo, "toolkits/tk/bestand.docx", "x")
+    write_doc(scratch_repo, "toolkits/tk/bestand.docx", "PK\x03\x04")
     write_doc(
         scratch_repo,
         "toolkits/tk/index.md",
@@ -179,7 +223,7 @@ def test_bad_vocabulary_file_is_located(scratch_repo: Path) -> None:
 
 def test_toolkit_folder_without_index(scratch_repo: Path) -> None:
     (scratch_repo / "toolkits" / "vergeten").mkdir(parents=True)
-    (scratch_repo / "toolkits" / "vergeten" / "sjabloon.docx").write_bytes(b"PK")
+    (scratch_repo / "toolkits" / "vergeten" / "sjabloon.docx").write_bytes(b"PK\x03\x04")
     (scratch_repo / "toolkits" / "map-als-index" / "index.md").mkdir(parents=True)
     out = messages(scratch_repo)
     assert any(m.startswith("toolkits/vergeten:1: deze toolkitmap heeft geen") for m in out), out

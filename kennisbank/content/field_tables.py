@@ -23,15 +23,16 @@ from typing import Any
 
 import yaml
 
+from kennisbank.content.attachments import CONTENT_NAMES
 from kennisbank.content.schema_check import SCHEMA_BASE, flattened, load_schema, registry
-from kennisbank.registry import KINDS
+from kennisbank.registry import ATTACHMENT_TYPES, KINDS, MAX_ATTACHMENT_BYTES
 
 ALL = "alle"  # the block with the table of all fields
 
 # The files with blocks (from the repository root) and the blocks each must have.
 TARGETS: dict[str, tuple[str, ...]] = {
-    "content/redactiegids.md": tuple(KINDS),
-    "docs/metadata.md": (ALL,),
+    "content/redactiegids.md": (*KINDS, "bijlagen"),
+    "docs/metadata.md": (ALL, "attachments"),
 }
 
 BLOCK = re.compile(
@@ -298,11 +299,30 @@ def reference_table(all_schemas: Mapping[str, Mapping[str, Any]]) -> str:
 # --- The blocks --------------------------------------------------------------------------
 
 
+def attachment_tables() -> dict[str, str]:
+    """The attachment types of the registry: for the guide (Dutch) and the reference."""
+    types = list(ATTACHMENT_TYPES.values())
+    limit = MAX_ATTACHMENT_BYTES // (1024 * 1024)
+    guide = table(
+        ["Extensie", "Getoond als", "Het bestand moet zijn"],
+        [[code(f".{t.extension}"), t.format, CONTENT_NAMES[t.content]] for t in types],
+    )
+    reference = table(
+        ["Extension", "Shown as", "Content checked"],
+        [[code(f".{t.extension}"), t.format, t.content] for t in types],
+    )
+    return {
+        "bijlagen": f"{guide}\n\nEen bijlage mag hoogstens {limit} MB groot zijn.",
+        "attachments": f"{reference}\n\nAt most {limit} MB per file.",
+    }
+
+
 def blocks(all_schemas: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, str]:
     """Every block's generated text, by name."""
     all_schemas = schemas() if all_schemas is None else all_schemas
     out = {kind: guide_table(kind, all_schemas) for kind in all_schemas}
     out[ALL] = reference_table(all_schemas)
+    out.update(attachment_tables())
     return out
 
 

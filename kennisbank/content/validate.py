@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kennisbank.cache import FileCache
+from kennisbank.content import attachments as attachments_rules
 from kennisbank.content import loader
 from kennisbank.content.model import (
     Attachment,
@@ -366,6 +367,8 @@ def _check_files(source: SourceFile, add: Any) -> list[Attachment]:
             add(field, f"'{name}' is een map, geen bestand. Verwijs naar een bestand.")
         elif name == "index.md":
             add(field, "index.md is de toolkit zelf, geen bijlage.")
+        elif (refused := attachments_rules.refusal(target, name)) is not None:
+            add(field, refused)
         else:
             attachments.append(
                 Attachment(

@@ -22,11 +22,13 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import markdown
 from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
@@ -34,6 +36,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from kennisbank.cache import CACHE_DIR
 from kennisbank.content.model import Problem
 from kennisbank.pipeline import Assembly, BuildStopped, SiteBuilder, report
 from kennisbank.publishing import publish
@@ -50,7 +53,6 @@ from kennisbank.site.generate import print_urls
 from kennisbank.site.preview import PanelMiddleware, panel
 from kennisbank.site.render import expand
 
-CACHE_DIR = ".cache/kennisbank"  # generated pages of dirty builds; never inside content/
 # MkDocs internal: mkdocs.commands.build._build_page puts this English marker on top of a
 # page only the preview has (a concept, InclusionLevel.DRAFT); such a page has a Dutch
 # banner of its own. tests/test_preview.py fails if the marker changes.
@@ -96,6 +98,26 @@ def _cached_templates(env: Environment, config: MkDocsConfig) -> Environment:
     folder.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(folder))
     return env
+
+
+def _markdown(config: MkDocsConfig) -> Callable[[str], str]:
+    """Markdown to HTML as MkDocs converts the pages (the extensions of mkdocs.yml), for
+    the PDFs."""
+    converter = markdown.Markdown(
+        extensions=config.markdown_extensions, extension_configs=config.mdx_configs
+    )
+
+    def convert(text: str) -> str:
+        return str(converter.reset().convert(text))
+
+    return convert
+
+
+def _pdfs_wanted(preview: bool) -> bool:
+    """PDFs (and toolkit bundles) in every build, in a preview only when asked:
+    ``KENNISBANK_PDF=1 make serve``; ``KENNISBANK_PDF=0`` builds without them."""
+    wanted = os.environ.get("KENNISBANK_PDF", "")
+    return wanted == "1" if wanted in ("0", "1") else not preview
 
 
 @dataclass
@@ -145,7 +167,13 @@ class KennisbankSite:
         self.build = _Build(site_url=config.site_url or "")
         self.build_warnings.messages = []
         if self.builder is None:
-            self.builder = SiteBuilder(project_root(config), preview=self.command == "serve")
+            preview = self.command == "serve"
+            self.builder = SiteBuilder(
+                project_root(config),
+                preview=preview,
+                markdown=_markdown(config),
+                pdfs=_pdfs_wanted(preview),
+            )
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:

@@ -23,10 +23,17 @@ from kennisbank.site import feeds
 from kennisbank.site import opendata
 from kennisbank.cache import CardCache, PreviewCache
 from kennisbank.content.model import Corpus, Document, InternalError, Problem
-from kennisbank.registry import FACTS, KINDS, SEARCH_FILTERS, VOCABULARIES
+from kennisbank.registry import FACTS, KINDS, PUBLISHER, SEARCH_FILTERS, VOCABULARIES
+from kennisbank.site.downloads import (
+    Download,
+    attachment_downloads,
+    citation_files,
+    citation_text,
+)
 from kennisbank.site.render import (
     PageSource,
     dutch_date,
+    file_size,
     keep_block,
     macro,
     relative_url,
@@ -110,40 +117,52 @@ CONCEPTS = "concepten/index.md"  # a preview's overview of the concepts
 
 
 def generate(
-    corpus: Corpus, site_url: str = "", cache: PreviewCache | None = None, preview: bool = False
+    corpus: Corpus,
+    site_url: str = "",
+    cache: PreviewCache | None = None,
+    preview: bool = False,
+    downloads: dict[str, tuple[Download, ...]] | None = None,
 ) -> Output:
     """Every generated page, feed, export and download of the site. With ``cache`` (a
     preview), a document page whose inputs did not change is taken from the last run (the
     inputs are the objects the page is made of, compared by identity), and so are cards
     and open data rows.
     ``preview``: concepts get their page too (in ``drafts``), marked as concepts, and are
-    listed on a page of their own; listings, feeds, search and open data stay as without."""
+    listed on a page of their own; listings, feeds, search and open data stay as without.
+    ``downloads``: each document's PDF, bundle and attachments (``SiteBuilder.downloads``);
+    without, only the attachments (no PDFs were made)."""
     cache = cache if cache is not None else PreviewCache()
     cards = cache.cards
     out = Output()
+    if downloads is None:
+        downloads = {doc.id: tuple(attachment_downloads(doc)) for doc in corpus.documents}
     if preview:
-        concept_pages(corpus, out, cards)
+        concept_pages(corpus, out, cards, downloads)
     indexes = build_indexes(corpus)
     for doc in corpus.published():
         try:
             body = corpus.bodies.get(doc.id, doc.source.body)
+            files = downloads.get(doc.id, ())
             inputs = (
                 doc,
                 body,
                 tuple(corpus.related.get(doc.id, ())),
                 tuple(corpus.suggested.get(doc.id, ())),
                 tuple(corpus.backlinks.get(doc.id, ())),
+                "|".join(f"{d.name}:{d.size}:{d.pages}" for d in files),
+                site_url,
             )
             hit = cache.pages.get(doc.id)
             if hit is not None and _same(hit[0], inputs):
                 out.pages[doc.page_path] = hit[1]
             else:
-                out.pages[doc.page_path] = document_page(corpus, doc, body, cards)
+                out.pages[doc.page_path] = document_page(
+                    corpus, doc, body, cards, files, site_url, preview
+                )
                 cache.pages[doc.id] = (inputs, out.pages[doc.page_path])
         except Exception as err:  # a template bug: still name the document being rendered
             raise InternalError(doc.source.rel) from err
-        for att in doc.attachments:
-            out.files[f"{doc.section}/{doc.id}/{att.name}"] = att.path
+        add_downloads(out, doc, files, site_url)
     current = {doc.id: doc for doc in corpus.published()}
     for gone in set(cache.pages) - set(current):  # deleted or unpublished documents
         del cache.pages[gone]
@@ -165,19 +184,29 @@ def generate(
     return out
 
 
-def concept_pages(corpus: Corpus, out: Output, cards: CardCache) -> None:
+def add_downloads(out: Output, doc: Document, files: tuple[Download, ...], site_url: str) -> None:
+    """A document's downloads and citation files, beside its page."""
+    for download in files:
+        out.files[f"{doc.section}/{doc.id}/{download.name}"] = download.source
+    for name, text in citation_files(doc, site_url).items():
+        out.texts[f"{doc.section}/{doc.id}/{name}"] = text
+
+
+def concept_pages(
+    corpus: Corpus, out: Output, cards: CardCache, downloads: dict[str, tuple[Download, ...]]
+) -> None:
     """A preview's pages of concepts, and the overview that lists them."""
     concepts = [doc for doc in corpus.documents if not doc.published]
     for doc in concepts:
+        files = downloads.get(doc.id, ())
         try:
             out.pages[doc.page_path] = document_page(
-                corpus, doc, corpus.bodies.get(doc.id, doc.source.body), cards
+                corpus, doc, corpus.bodies.get(doc.id, doc.source.body), cards, files, "", True
             )
         except Exception as err:  # a template bug: still name the document being rendered
             raise InternalError(doc.source.rel) from err
         out.drafts.add(doc.page_path)
-        for att in doc.attachments:
-            out.files[f"{doc.section}/{doc.id}/{att.name}"] = att.path
+        add_downloads(out, doc, files, "")
     url = page_url(CONCEPTS)
     out.pages[CONCEPTS] = render_page(
         "concepts.md.j2",
@@ -285,9 +314,33 @@ def facts(corpus: Corpus, doc: Document) -> list[tuple[str, list[dict[str, str |
     return rows
 
 
-def document_page(corpus: Corpus, doc: Document, body: str, cards: CardCache) -> PageSource:
+def download_items(doc: Document, files: tuple[Download, ...]) -> list[dict[str, Any]]:
+    """The download block's rows: title, link, format, size, pages."""
+    return [
+        {
+            "title": d.title,
+            "url": d.name,
+            "format": d.format,
+            "size": file_size(d.size),
+            "pages": d.pages,
+            "role": d.role,
+        }
+        for d in files
+    ]
+
+
+def document_page(
+    corpus: Corpus,
+    doc: Document,
+    body: str,
+    cards: CardCache,
+    files: tuple[Download, ...] = (),
+    site_url: str = "",
+    preview: bool = False,
+) -> PageSource:
     """A document's page; ``body`` is its Markdown with links rewritten (``enrich``)."""
     url = doc.url
+    cited = KINDS[doc.kind].cite
     context = {
         "doc": doc,
         "meta": doc.meta,
@@ -299,10 +352,16 @@ def document_page(corpus: Corpus, doc: Document, body: str, cards: CardCache) ->
         "listing_url": relative_url(f"{doc.section}/", url),
         "date_text": dutch_date(doc.date),
         "updated_text": dutch_date(doc.updated),
+        "downloads": download_items(doc, files),
+        "pdf_pending": preview and not any(d.role == "pdf" for d in files),
+        "publisher": PUBLISHER,
+        "citation": citation_text(doc, site_url) if cited else None,
+        "citation_files": list(citation_files(doc, site_url)) if cited else [],
     }
     front = front_matter(
         title=doc.title,
         description=doc.summary,
+        hide=["navigation"],  # documents are not in the nav: its column would be empty
         feeds=[feeds.link(f"{doc.section}.xml", f"Nieuwe {KINDS[doc.kind].plural.lower()}")],
         search=search_data(doc) if doc.published else False,  # a concept is never found
     )

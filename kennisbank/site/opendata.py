@@ -12,6 +12,7 @@ from kennisbank.cache import RowCache
 from kennisbank.content.model import Corpus, Document
 from kennisbank.content.schema_check import known_keys
 from kennisbank.registry import KINDS
+from kennisbank.site.downloads import absolute, pdf_name
 
 # CSV columns in order; list fields are joined with "; ".
 COLUMNS = [
@@ -41,6 +42,7 @@ COLUMNS = [
     "period_end",
     "contact",
     "example",
+    "pdf",
 ]
 # Keys that stay out of the export: files are downloads, not data about the document.
 PRIVATE = {"files", "changelog", "featured"}
@@ -53,6 +55,7 @@ def record(doc: Document, site_url: str) -> dict[str, Any]:
     data["status"] = doc.status
     data["language"] = doc.meta.get("language", "nl")
     data["summary"] = doc.summary
+    data["pdf"] = absolute(site_url, doc, pdf_name(doc))
     if doc.attachments:
         data["downloads"] = [
             {"title": a.title, "url": f"{base}{doc.url}{a.name}", "bytes": a.size}

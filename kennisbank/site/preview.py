@@ -38,6 +38,7 @@ GUIDE_SECTIONS: dict[str, str] = {
     "blokken": "uitgelicht-op-de-startpagina",
     "mkdocs": "controleren-en-voorvertonen",
     "foutmelding": "een-foutmelding-lezen",
+    "pdf": "downloads-en-pdf",
 }
 
 # Field (its first part) -> topic; every other field is described under "Metadata per soort".
