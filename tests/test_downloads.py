@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, advies, run_mkdocs, write_doc
+from conftest import ROOT, advies, run_mkdocs, tiny_png, write_doc
 from pypdf import PdfReader
 
 from kennisbank.pipeline import load
@@ -185,7 +185,11 @@ def tricky_site(tmp_path_factory) -> tuple[Path, Path]:
     write_doc(
         root,
         "advisories/adviezen/lastig.md",
-        advies(title=f'"{title}"', ref="ADV-2025-07", body="## Kop & <meer>\n\nTekst."),
+        advies(
+            title=f'"{title}"',
+            ref="ADV-2025-07",
+            body="## Kop & <meer>\n\nTekst met een [externe link](https://www.unia.be/nl).",
+        ),
     )
     site = tmp_path_factory.mktemp("site")
     result = run_mkdocs(root, site)
@@ -198,7 +202,10 @@ def test_markup_and_letters_come_out_right_everywhere(tricky_site) -> None:
     folder = site / "adviezen/lastig"
     reader = PdfReader(folder / "lastig.pdf")
     assert reader.metadata.title == HARD_TITLE
-    assert words(HARD_TITLE) in words(reader.pages[0].extract_text())
+    text = reader.pages[0].extract_text()
+    assert words(HARD_TITLE) in words(text)
+    # A printed link carries its address after its text.
+    assert "externelink(https://www.unia.be/nl)" in "".join(text.split())
     html = (folder / "index.html").read_text(encoding="utf-8")
     assert "Gelijke kansen &lt;nu&gt; &amp; &#34;later&#34;" in html.replace("&quot;", "&#34;")
     assert "<nu>" not in html
@@ -261,6 +268,41 @@ def test_zip_is_byte_identical_across_cold_builds(scratch_repo: Path, tmp_path: 
     assert names == ["LEESMIJ.txt", "tk-v1.2.0.pdf", "plan.docx", "lijst.csv"]
 
 
+def figures(node) -> list[str]:
+    """The alt text of every Figure in a PDF's structure tree."""
+    node = node.get_object()
+    found = [str(node.get("/Alt"))] if node.get("/S") == "/Figure" else []
+    kids = node.get("/K")
+    kids = kids.get_object() if kids is not None else []
+    for kid in kids if isinstance(kids, list) else [kids]:
+        if hasattr(kid.get_object(), "get"):
+            found += figures(kid)
+    return found
+
+
+def test_an_image_keeps_its_alt_text_in_html_and_pdf(scratch_repo: Path, tmp_path: Path) -> None:
+    folder = scratch_repo / "toolkits/tk"
+    folder.mkdir(parents=True)
+    (folder / "schema.png").write_bytes(tiny_png())
+    write_doc(
+        scratch_repo,
+        "toolkits/tk/index.md",
+        "---\ntype: toolkit\ntitle: Toolkit\ndate: 2025-01-10\nsummary: Samenvatting.\n"
+        "domains: [werk]\nactors: [gemeente]\nversion: 1.0.0\nfiles:\n"
+        "  - path: schema.png\n    title: Schema\n"
+        "---\n## Stap 1\n\n![Schema van de vijf stappen](schema.png)\n",
+    )
+    result = run_mkdocs(scratch_repo, tmp_path / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    folder = tmp_path / "site/toolkits/tk"
+    assert '<img alt="Schema van de vijf stappen" src="schema.png"' in (
+        folder / "index.html"
+    ).read_text(encoding="utf-8")
+    assert (folder / "schema.png").read_bytes() == tiny_png()
+    reader = PdfReader(folder / "tk-v1.0.0.pdf")
+    assert figures(reader.trailer["/Root"]["/StructTreeRoot"]) == ["Schema van de vijf stappen"]
+
+
 def test_a_failed_pdf_names_the_document(tmp_path: Path, corpus) -> None:
     """A WeasyPrint error on one document stops with its file named, and leaves no
     partial file in the cache (fault injected into the renderer)."""
@@ -277,7 +319,7 @@ def test_a_failed_pdf_names_the_document(tmp_path: Path, corpus) -> None:
 
     maker = PdfMaker(ROOT, tmp_path / "pdf", markdown.markdown, "https://example.org/")
     maker.style()
-    maker._weasy = (Broken, None, None)
+    maker._weasy = (Broken, None, None, None)
     doc = corpus.published()[0]
     with pytest.raises(PdfError) as raised:
         maker.make(corpus, [doc])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -25,13 +26,15 @@ RAPPORT_ENTRY = """  rapport:
     reference_prefix: RAP
 """
 
-RAPPORT = """---
+YEAR = dt.date.today().year  # `kennisbank new` numbers within the current year
+
+RAPPORT = f"""---
 type: rapport
 title: Jaarrapport over discriminatie
-date: 2025-06-01
-summary: Wat meldpunten in 2024 zagen.
+date: {YEAR}-01-01
+summary: Wat meldpunten vorig jaar zagen.
 domains: [discriminatie]
-reference: RAP-2025-01
+reference: RAP-{YEAR}-01
 ---
 
 ## Bevindingen
@@ -85,7 +88,7 @@ def test_a_fifth_kind_is_data_only(tmp_path: Path) -> None:
     assert new.returncode == 0, new.stdout + new.stderr
     assert "Nieuw rapport aangemaakt: advisories/rapporten/tweede-rapport.md" in new.stdout
     made = (root / "advisories/rapporten/tweede-rapport.md").read_text(encoding="utf-8")
-    assert "reference: RAP-" in made and "-02" in made  # the next free number of its kind
+    assert f"reference: RAP-{YEAR}-02\n" in made  # the next free number of its kind
 
     site = tmp_path / "site"
     build = run(root, "mkdocs", "build", "--strict", "-d", str(site))

@@ -425,6 +425,8 @@ def test_search_page_by_keyboard_only(page: Any, site_url: str) -> None:
     page.keyboard.type("gemeenten")
     page.keyboard.press("Enter")
     page.locator("main .kb-search-result").first.wait_for()
+    # The facets follow the results (their counts load after); a reader tabs once they show.
+    page.locator(".kb-facet input[type=checkbox]").first.wait_for()
     # Tab to the first facet value and tick it with the space bar.
     for _ in range(10):
         page.keyboard.press("Tab")

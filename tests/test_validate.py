@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from conftest import advies, write_doc
+from conftest import advies, tiny_png, write_doc
 
 from kennisbank.pipeline import load
 
@@ -143,6 +143,36 @@ def test_attachment_types_sizes_and_contents(scratch_repo: Path) -> None:
         assert problem.line == 10 + 2 * index, problem  # the line of its `path:`
         assert problem.path == "toolkits/tk/index.md"
     assert len(problems) == len(expected)
+
+
+def test_images_need_a_description_and_a_published_file(scratch_repo: Path) -> None:
+    """An image without alt text, from another site, or not among the toolkit's files is
+    refused on its own line; a described, listed image passes, also while its toolkit has
+    other problems."""
+    (scratch_repo / "toolkits/tk").mkdir(parents=True)
+    (scratch_repo / "toolkits/tk/schema.png").write_bytes(tiny_png())
+    (scratch_repo / "toolkits/tk/kaart.png").write_bytes(tiny_png())
+    body = [
+        "![Schema van de stappen](schema.png)",
+        "![](schema.png)",
+        "![Logo](https://example.org/logo.png)",
+        "![Kaart](kaart.png)",
+        "```",
+        "![](in-een-codeblok.png)",
+        "```",
+    ]
+    text = toolkit("  - path: schema.png\n    title: Schema\n").replace(
+        "---\nTekst\n", "---\n" + "\n".join(body) + "\n"
+    )
+    write_doc(scratch_repo, "toolkits/tk/index.md", text)
+    first = text.split("\n").index(body[0]) + 1
+    found = {p.line: p.message for p in load(scratch_repo)[1]}
+    assert set(found) == {first + 1, first + 2, first + 3}, found
+    assert "geen beschrijving" in found[first + 1]
+    assert "andere website" in found[first + 2]
+    assert "kan niet gepubliceerd worden" in found[first + 3]  # not among its files
+    write_doc(scratch_repo, "toolkits/tk/index.md", text.replace("\n".join(body[1:4]), ""))
+    assert load(scratch_repo)[1] == []
 
 
 def test_links_are_rewritten_to_site_paths(scratch_repo: Path) -> None:

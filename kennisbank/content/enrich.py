@@ -15,12 +15,12 @@ from pathlib import Path
 
 from kennisbank.cache import PreviewCache
 from kennisbank.content.model import Corpus, Document, Problem, SourceFile
+from kennisbank.content.safety import FENCE
 
 CONTENT = "content"
 # The target excludes brackets so that a hostile line cannot make matching quadratic.
 LINK = re.compile(r"(\]\(\s*<?)([^)\s>\[\]]+)(>?(?:\s+\"[^\"]*\")?\s*\))")
 REF_DEF = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*<?)(\S+?)(>?(?:\s+.*)?)$")
-FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -100,7 +100,10 @@ def enrich(
     rewrite_concepts(corpus, mapping, failed_keys)
     for source in corpus.invalid:  # every problem at once: metadata and links
         if source.meta.get("status") != "concept":
-            problems += rewrite_links(source, "", mapping, concepts, failed_keys)[2]
+            # Its own files are not published while it has problems; links to them are
+            # not a problem of their own.
+            own = {_key(source.path.parent / name) for name in _listed(source)}
+            problems += rewrite_links(source, "", mapping, concepts | own, failed_keys | own)[2]
     backlinks: dict[str, set[str]] = {}
     for doc in corpus.published():
         for target in [*links[doc.id], *(d.id for d in corpus.related[doc.id])]:
@@ -111,6 +114,16 @@ def enrich(
             (by_id[i] for i in backlinks.get(doc.id, ())), key=lambda d: d.sort_key, reverse=True
         )
     return problems
+
+
+def _listed(source: SourceFile) -> list[str]:
+    """The file names under a document's ``files``, as written."""
+    files = source.meta.get("files")
+    return [
+        item["path"].strip()
+        for item in (files if isinstance(files, list) else [])
+        if isinstance(item, dict) and isinstance(item.get("path"), str)
+    ]
 
 
 def rewrite_concepts(corpus: Corpus, mapping: dict[str, str], failed_keys: set[str]) -> None:

@@ -60,6 +60,10 @@ def full_unsafe_reason(text: str) -> str | None:
     return None
 
 
+# The opening or closing line of a fenced code block (its contents are never links).
+FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
 def unsafe_lines(body: str) -> dict[int, str]:
     """0-based line -> reason, for everything in a body that could run in a browser:
     per line, then tags and {: …} attribute lists that run over several lines, then the

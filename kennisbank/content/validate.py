@@ -28,6 +28,7 @@ from kennisbank.content.model import (
 )
 from kennisbank.content.reader import read_document, relpath
 from kennisbank.content.safety import (
+    FENCE,
     MAX_SCAN_PER_DOCUMENT,
     slow_paragraphs,
     unsafe_lines,
@@ -192,6 +193,7 @@ def check_document(
         )
     problems += _check_dates(source, add)
     problems += _check_unsafe(source)
+    problems += _check_images(source)
     if "recommendations" in meta:
         _check_unique_items(meta.get("recommendations"), "id", ("recommendations",), add)
     attachments: list[Attachment] = []
@@ -321,6 +323,41 @@ def _check_unsafe(source: SourceFile) -> list[Problem]:
                 topic="niet-toegestaan",
             )
         )
+    return problems
+
+
+# A Markdown image: ![alt](address "title"), the address up to a space or the closing ')'.
+IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^\s)>]*)")
+
+
+def _check_images(source: SourceFile) -> list[Problem]:
+    """Every image has a description and comes from the site itself (whether its file is
+    published is the link check's: only a toolkit's ``files`` are)."""
+    problems = []
+    fenced = False
+    for number, line in enumerate(source.body.split("\n")):
+        if FENCE.match(line):
+            fenced = not fenced
+        if fenced or "![" not in line:
+            continue
+        for alt, address in IMAGE.findall(line):
+            if not alt.strip():
+                message = (
+                    f"de afbeelding '{address}' heeft geen beschrijving. Schrijf tussen de "
+                    f"vierkante haken wat erop staat, bijvoorbeeld ![Schema van de vijf "
+                    f"stappen]({address}). Wie de afbeelding niet ziet, hoort die tekst."
+                )
+            elif re.match(r"^[a-z][a-z0-9+.-]*:|^//", address, re.I):
+                message = (
+                    f"de afbeelding '{address}' komt van een andere website. Dat mag niet: "
+                    "die website zou zien wie de pagina leest. Zet het bestand in de map "
+                    "van de toolkit en vermeld het onder files."
+                )
+            else:
+                continue
+            problems.append(
+                Problem(source.rel, source.body_line + number, "", message, topic="afbeeldingen")
+            )
     return problems
 
 

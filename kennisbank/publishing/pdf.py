@@ -58,7 +58,7 @@ class PdfMaker:
     progress: Callable[[str], None] = lambda message: print(message, file=sys.stderr)
     rendered: int = 0  # PDFs rendered by this maker (not taken from the cache)
     _style: tuple[str, str] | None = field(default=None, repr=False)  # (CSS, its digest)
-    _weasy: Any = field(default=None, repr=False)  # (HTML, CSS, FontConfiguration, version)
+    _weasy: Any = field(default=None, repr=False)  # (HTML, CSS, FontConfiguration, URLFetcher)
 
     def style(self) -> tuple[str, str]:
         """The print CSS and a digest of it, its fonts and WeasyPrint's version."""
@@ -187,14 +187,17 @@ class PdfMaker:
         if self._weasy is None:  # imported only when a PDF must be made (0.4–0.8 s)
             from weasyprint import CSS, HTML
             from weasyprint.text.fonts import FontConfiguration
+            from weasyprint.urls import URLFetcher
 
             fonts = FontConfiguration()
             base = (self.root / FONTS).resolve().as_uri() + "/"
-            self._weasy = (HTML, CSS(string=css, base_url=base, font_config=fonts), fonts)
-        html_class, stylesheet, fonts = self._weasy
+            stylesheet = CSS(string=css, base_url=base, font_config=fonts)
+            # Files only: a build never fetches from the network.
+            self._weasy = (HTML, stylesheet, fonts, URLFetcher(allowed_protocols={"file"}))
+        html_class, stylesheet, fonts, fetcher = self._weasy
         try:
             document = html_class(
-                string=html, base_url=str(doc.source.path.parent), url_fetcher=_local_only
+                string=html, base_url=str(doc.source.path.parent), url_fetcher=fetcher
             ).render(stylesheets=[stylesheet], font_config=fonts)
             pages = len(document.pages)
             data = document.write_pdf(pdf_variant="pdf/ua-1")
@@ -208,15 +211,6 @@ class PdfMaker:
         write_atomic(target.with_suffix(".json"), json.dumps({"pages": pages}).encode())
         self.rendered += 1
         return pages
-
-
-def _local_only(url: str, *args: Any, **kwargs: Any) -> Any:
-    """WeasyPrint's URL fetcher, limited to files: a build never fetches from the network."""
-    if not url.startswith("file:"):
-        raise ValueError(f"niet opgehaald: {url}")
-    from weasyprint.urls import default_url_fetcher
-
-    return default_url_fetcher(url, *args, **kwargs)
 
 
 def write_atomic(target: Path, data: bytes) -> None:

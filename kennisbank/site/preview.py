@@ -24,6 +24,7 @@ GUIDE_SECTIONS: dict[str, str] = {
     "metadata-per-soort": "metadata-per-soort",
     "links": "links-naar-andere-documenten",
     "bijlagen": "bijlagen-bij-een-toolkit",
+    "afbeeldingen": "afbeeldingen",
     "status": "status",
     "woordenlijsten": "woordenlijsten",
     "domains": "domains-themas",
