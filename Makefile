@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup check build serve test lint typecheck unit fuzz chromium pdf-libs clean docs
+.PHONY: setup check build serve test lint typecheck unit fuzz chromium nginx pdf-libs clean docs
 
 setup: $(STAMP)
 
@@ -47,6 +47,15 @@ chromium:
 	    echo "Chromium ontbreekt: installeer het Debian-pakket 'chromium' (sudo apt-get install chromium)." >&2; exit 1; \
 	  fi; }
 
+## Debian's nginx: the tests load the nginx snippet the build writes in the real server.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else \
+	    echo "nginx ontbreekt: installeer het Debian-pakket 'nginx' (sudo apt-get install nginx)." >&2; exit 1; \
+	  fi; }
+
 ## Debian's libraries that WeasyPrint (the PDFs) needs: Pango, with HarfBuzz' subsetter.
 PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 pdf-libs:
@@ -73,7 +82,7 @@ node_modules: package-lock.json
 
 ## The whole suite: lint, types, unit, build and browser tests. On both cores (pytest-xdist),
 ## then the timing-sensitive preview tests (marked serial: real mkdocs serve, Ctrl+C) alone.
-test: $(STAMP) chromium pdf-libs node_modules lint typecheck
+test: $(STAMP) chromium nginx pdf-libs node_modules lint typecheck
 	$(BIN)/pytest -q -n 2 -m "not serial"
 	$(BIN)/pytest -q -m serial
 

@@ -94,6 +94,45 @@ def test_no_csp_violations(browser, strict_url: str, name: str) -> None:
     page.close()
 
 
+def test_every_page_carries_the_policy_before_its_scripts(built_site: Path) -> None:
+    csp = local_server.read_headers_file(built_site)["Content-Security-Policy"]
+    expected = csp.replace("; frame-ancestors 'none'", "")  # not allowed in a meta element
+    assert expected != csp
+    pages = list(built_site.rglob("*.html"))
+    assert len(pages) > 50
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        metas = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
+        assert metas == [expected], page
+        assert html.index("Content-Security-Policy") < html.find("<script"), page
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_the_policy_holds_on_a_host_without_headers(browser, site_url: str, name: str) -> None:
+    """A plain file server (as GitHub Pages for this purpose): the page's own policy is
+    enforced, its scripts and search run, and an injected inline script is blocked."""
+    page = browser.new_page()
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    response = page.goto(site_url + PAGES[name], wait_until="networkidle")
+    assert response is not None
+    assert "content-security-policy" not in {k.lower() for k in response.headers}
+    if name == "search-results":
+        page.wait_for_selector(".kb-search-result", timeout=10_000)
+    assert page.evaluate("window.__csp") == []
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.__injected = true'; document.head.append(s); }"
+    )
+    page.wait_for_function("window.__csp.length > 0")
+    assert page.evaluate("window.__injected") is None
+    assert page.evaluate("window.__csp")[0].startswith("script-src")
+    page.close()
+
+
 @pytest.mark.parametrize(
     ("where", "text"),
     [

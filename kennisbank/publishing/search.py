@@ -28,7 +28,7 @@ OUTPUT = "pagefind"  # the index folder inside the site; search.js loads pagefin
 # the "Voorbeeld" notice (kind and date are searchable metadata already; the notice is the same
 # on every sample document and would fill the excerpts) and the labels of the facts list (Pagefind
 # glued them to their values: "SoortToolkit").
-EXCLUDE = ".kb-cards, .headerlink, .kb-doc-dates, .kb-badge, .kb-facts dt"
+EXCLUDE = ".kb-cards, .headerlink, .kb-doc-dates, .kb-badge, .kb-facts dt, .kb-take-away, .kb-cite"
 
 
 class SearchIndexError(Exception):
