@@ -341,17 +341,17 @@ def _check_images(source: SourceFile) -> list[Problem]:
         if fenced or "![" not in line:
             continue
         for alt, address in IMAGE.findall(line):
-            if not alt.strip():
-                message = (
-                    f"de afbeelding '{address}' heeft geen beschrijving. Schrijf tussen de "
-                    f"vierkante haken wat erop staat, bijvoorbeeld ![Schema van de vijf "
-                    f"stappen]({address}). Wie de afbeelding niet ziet, hoort die tekst."
-                )
-            elif re.match(r"^[a-z][a-z0-9+.-]*:|^//", address, re.I):
+            if re.match(r"^[a-z][a-z0-9+.-]*:|^//", address, re.I):
                 message = (
                     f"de afbeelding '{address}' komt van een andere website. Dat mag niet: "
                     "die website zou zien wie de pagina leest. Zet het bestand in de map "
                     "van de toolkit en vermeld het onder files."
+                )
+            elif not alt.strip():
+                message = (
+                    f"de afbeelding '{address}' heeft geen beschrijving. Schrijf tussen de "
+                    f"vierkante haken wat erop staat, bijvoorbeeld ![Schema van de vijf "
+                    f"stappen]({address}). Wie de afbeelding niet ziet, hoort die tekst."
                 )
             else:
                 continue
