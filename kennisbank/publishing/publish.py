@@ -131,7 +131,9 @@ def hashed_files(site_dir: Path) -> list[str]:
 
 
 # The content hash in a hashed file's name: Material's ".a5f9d56c", Pagefind's "_60dcfd4".
-HASH_PART = re.compile(r"(?<=[.-])[0-9a-f]{8,}(?=(\.min)?\.(js|css|json|woff2?)$)|_[0-9a-f]+(?=\.pf_)")
+HASH_PART = re.compile(
+    r"(?<=[.-])[0-9a-f]{8,}(?=(\.min)?\.(js|css|json|woff2?)$)|_[0-9a-f]+(?=\.pf_)"
+)
 
 
 def immutable_patterns(site_dir: Path) -> list[str]:
