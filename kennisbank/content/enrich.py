@@ -15,13 +15,12 @@ from pathlib import Path
 
 from kennisbank.cache import PreviewCache
 from kennisbank.content.model import Corpus, Document, Problem, SourceFile
-from kennisbank.content.safety import FENCE
+from kennisbank.content.safety import FENCE, SCHEME
 
 CONTENT = "content"
 # The target excludes brackets so that a hostile line cannot make matching quadratic.
 LINK = re.compile(r"(\]\(\s*<?)([^)\s>\[\]]+)(>?(?:\s+\"[^\"]*\")?\s*\))")
 REF_DEF = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*<?)(\S+?)(>?(?:\s+.*)?)$")
-SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 def site_paths(corpus: Corpus) -> tuple[dict[str, str], set[str]]:

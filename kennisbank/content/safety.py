@@ -62,6 +62,8 @@ def full_unsafe_reason(text: str) -> str | None:
 
 # The opening or closing line of a fenced code block (its contents are never links).
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+# An address with a scheme (https:, mailto:, …): not a file of the site.
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 def unsafe_lines(body: str) -> dict[int, str]:

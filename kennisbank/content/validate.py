@@ -30,6 +30,7 @@ from kennisbank.content.reader import read_document, relpath
 from kennisbank.content.safety import (
     FENCE,
     MAX_SCAN_PER_DOCUMENT,
+    SCHEME,
     slow_paragraphs,
     unsafe_lines,
     unsafe_reason,
@@ -341,7 +342,7 @@ def _check_images(source: SourceFile) -> list[Problem]:
         if fenced or "![" not in line:
             continue
         for alt, address in IMAGE.findall(line):
-            if re.match(r"^[a-z][a-z0-9+.-]*:|^//", address, re.I):
+            if SCHEME.match(address) or address.startswith("//"):
                 message = (
                     f"de afbeelding '{address}' komt van een andere website. Dat mag niet: "
                     "die website zou zien wie de pagina leest. Zet het bestand in de map "

@@ -25,6 +25,7 @@ from typing import Any
 from markupsafe import Markup
 
 from kennisbank.content.model import Corpus, Document
+from kennisbank.content.safety import SCHEME
 from kennisbank.registry import FACTS, PUBLISHER
 from kennisbank.site.downloads import Download, absolute, pdf_name
 from kennisbank.site.generate import page_url
@@ -44,7 +45,6 @@ class PdfError(Exception):
 
 
 HREF = re.compile(r'(?P<attr>href|src)="(?P<url>[^"#][^"]*|#[^"]*)"')
-SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
 @dataclass

@@ -142,10 +142,16 @@ def immutable_patterns(site_dir: Path) -> list[str]:
     one rule, any other hashed file is its name with `*` for the hash. So the number of
     rules does not grow with the number of documents."""
     patterns = set()
+    only_hashed: dict[Path, bool] = {}  # folder -> every file under it is hashed
     for path in hashed_files(site_dir):
         folder = site_dir / path.lstrip("/").rsplit("/", 1)[0]
-        files = [p for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".gz")]
-        if all(HASHED.search(p.name) for p in files):
+        if folder not in only_hashed:
+            only_hashed[folder] = all(
+                HASHED.search(p.name)
+                for p in folder.rglob("*")
+                if p.is_file() and not p.name.endswith(".gz")
+            )
+        if only_hashed[folder]:
             patterns.add("/" + folder.relative_to(site_dir).as_posix() + "/*")
         else:
             patterns.add(HASH_PART.sub("*", path, count=1))
