@@ -8,12 +8,14 @@ problems (``BuildStopped``).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kennisbank.cache import CACHE_DIR, PreviewCache
 from kennisbank.content.enrich import enrich
+from kennisbank.content.history import commit_dates
 from kennisbank.content.loader import discover
 from kennisbank.content.model import Corpus, InternalError, Problem
 from kennisbank.content.validate import load_corpus
@@ -80,7 +82,9 @@ class Assembly:
     in (those replace the file); ``drafts``: pages only a preview has (concepts);
     ``generated``: the pages Kennisbank made (kept out of the navigation; a site page keeps
     what the engine's configuration says of it). ``problems``: what a preview reports;
-    ``clashes``: files of ``content/`` at a path Kennisbank writes (a preview keeps them)."""
+    ``clashes``: files of ``content/`` at a path Kennisbank writes (a preview keeps them);
+    ``changed``: when each page last changed, for the sitemap (generated pages from their
+    documents, site pages from git; a page without a date is left out)."""
 
     pages: dict[str, PageSource] = field(default_factory=dict)
     drafts: set[str] = field(default_factory=set)
@@ -89,6 +93,7 @@ class Assembly:
     files: dict[str, Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     clashes: set[str] = field(default_factory=set)
+    changed: dict[str, dt.date] = field(default_factory=dict)
     documents: int = 0
 
 
@@ -212,4 +217,15 @@ class SiteBuilder:
         out.pages = {p: page for p, page in pages.items() if p not in out.clashes}
         out.texts = {p: text for p, text in output.texts.items() if p not in out.clashes}
         out.files = {p: src for p, src in output.files.items() if p not in out.clashes}
+        out.changed = self.changed(out.pages, docs_dir)
         return out
+
+    def changed(self, pages: dict[str, PageSource], docs_dir: str) -> dict[str, dt.date]:
+        """When each page last changed: a site page's last commit (not asked in a preview,
+        which has no sitemap readers), or what it shows if that is newer."""
+        commits = {} if self.preview else commit_dates(self.root / docs_dir)
+        dates = dict(commits)
+        for path, page in pages.items():
+            if page.changed is not None:
+                dates[path] = max(page.changed, commits.get(path, page.changed))
+        return dates

@@ -77,6 +77,7 @@ class Result:
     site_pages: int = 0
     pdfs: int = 0
     pdfs_rebuilt: int | None = None
+    headers: tuple[int, int] = (0, 0)  # rules in _headers, its longest line
     edit_preview: float | None = None
     timeout: float = 120.0
     load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
@@ -176,6 +177,13 @@ def site_stats(site: Path) -> tuple[float, int, int]:
             pages += path.suffix == ".html"
             pdfs += path.suffix == ".pdf"
     return size / 1e6, pages, pdfs
+
+
+def headers_stats(site: Path) -> tuple[int, int]:
+    """(rules, longest line) of the build's ``_headers``: header-file hosts limit both
+    (tools for Cloudflare Pages check 100 rules and 2,000 characters per line)."""
+    lines = (site / "_headers").read_text("utf-8").splitlines()
+    return sum(line.startswith("/") for line in lines), max(map(len, lines))
 
 
 def pdfs_rendered(output: str) -> int | None:
@@ -447,6 +455,13 @@ def table(result: Result, base: Result | None) -> str:
         else:
             row("Cold build ÷ 1,000-document build", f"{scale:.2f}×")
     row("Site output", f"{result.site_mb:.0f} MB, {result.site_pages} HTML pages")
+    rules, longest = result.headers
+    row(
+        "`_headers`: rules (longest line)",
+        f"{rules} ({longest:,} characters)",
+        "≤ 20 (≤ 2,000)",
+        rules <= 20 and longest <= 2000,
+    )
     per_pdf = (cold.seconds - result.html_only.seconds) / max(result.pdfs, 1)
     row("Cold build with PDFs (`make build`)", f"{fmt_s(cold.seconds)} ({result.pdfs} PDFs)")
     row("Seconds per PDF (difference of the two cold builds)", f"{per_pdf:.3f} s")
@@ -553,6 +568,7 @@ def bench(n: int, seed: int, parent: Path, profile: bool) -> Result:
     say(f"N={n}: cold build with PDFs")
     result.cold = run(build_cmd(site), root, {"KENNISBANK_PDF": "1"})
     result.site_mb, result.site_pages, result.pdfs = site_stats(site)
+    result.headers = headers_stats(site)
     say(f"N={n}: no-change rebuild")
     result.rebuild = run(build_cmd(site), root, {"KENNISBANK_PDF": "1"})
     result.pdfs_rebuilt = pdfs_rendered(result.rebuild.output)

@@ -224,6 +224,16 @@ def serve(directory: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def corpus() -> Any:
+    """The repository's own documents, loaded as the build loads them (without problems)."""
+    from kennisbank.pipeline import load
+
+    corpus, problems = load(ROOT)
+    assert problems == []
+    return corpus
+
+
+@pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
     with serve(built_site) as url:
         yield url

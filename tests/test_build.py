@@ -11,18 +11,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
-import pytest
 from conftest import ROOT, advies, run_mkdocs, site_files, write_doc
 
-from kennisbank.pipeline import load
 from kennisbank.site.generate import generate
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    corpus, problems = load(ROOT)
-    assert problems == []
-    return corpus
 
 
 def html(site: Path, url: str) -> str:

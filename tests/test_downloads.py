@@ -14,19 +14,11 @@ import pytest
 from conftest import ROOT, advies, run_mkdocs, tiny_png, write_doc
 from pypdf import PdfReader
 
-from kennisbank.pipeline import load
 from kennisbank.registry import KINDS, PUBLISHER
 from kennisbank.site.downloads import bundle_name, pdf_name
 from kennisbank.site.render import file_size
 
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.M)
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    corpus, problems = load(ROOT)
-    assert problems == []
-    return corpus
 
 
 def page_html(site: Path, doc) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import ROOT, advies, run_mkdocs, write_doc
+from conftest import advies, run_mkdocs, write_doc
 from jsonschema import Draft202012Validator
 
 from kennisbank.pipeline import load
@@ -19,13 +19,6 @@ from kennisbank.site.generate import PAGE_SIZE, generate, values_of
 from kennisbank.site.render import expand
 
 SITE_URL = "https://kennisbank.example/"
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    corpus, problems = load(ROOT)
-    assert problems == []
-    return corpus
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@ publishing doc says to include it, and what readers get over HTTP is right."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import re
@@ -23,7 +24,10 @@ from kennisbank.publishing.publish import HEADERS_FILE, NGINX_FILE
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
-# The server block as docs/publishing.md shows it, around the snippet.
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "publishing.md"
+DOCS_ROOT = "/srv/kennisbank/site"  # where the docs' server block serves from
+
+# Around the server block: what Debian's nginx.conf gives, with paths a test may write.
 CONFIG = """\
 {user}
 daemon off;
@@ -39,39 +43,55 @@ http {{
     fastcgi_temp_path {run}/fastcgi;
     uwsgi_temp_path {run}/uwsgi;
     scgi_temp_path {run}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        root {site};
-        index index.html;
-        include {site}/_nginx-kennisbank.conf;
-    }}
+{server}
 }}
 """
 
 
-@pytest.fixture(scope="module")
-def nginx_url(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def docs_server_block() -> str:
+    """The nginx server block of docs/publishing.md, exactly as readers copy it."""
+    block = re.search(r"```nginx\n(server \{.*?\n\s*\})\n\s*```", DOCS.read_text("utf-8"), re.S)
+    assert block, "docs/publishing.md has no nginx server block"
+    return block[1]
+
+
+@contextlib.contextmanager
+def running_nginx(site: Path, run: Path, extra: str = "") -> Iterator[str]:
+    """Debian's nginx serving ``site`` with the docs' server block (plus ``extra`` lines
+    in it), on a free loopback port; yields its URL."""
     if not os.path.exists(NGINX):
         pytest.fail("nginx ontbreekt: 'make test' installeert het Debian-pakket 'nginx'.")
-    run = tmp_path_factory.mktemp("nginx")
     port = free_port()
     # As root, the workers would run as nobody, who cannot read pytest's private folders.
     user = "user root;" if os.geteuid() == 0 else ""
+    server_block = docs_server_block().replace("listen 80;", f"listen 127.0.0.1:{port};")
+    assert DOCS_ROOT in server_block
+    server_block = server_block.replace(DOCS_ROOT, str(site))
+    if extra:
+        server_block = server_block.rstrip().removesuffix("}") + f"    {extra}\n}}"
     config = run / "nginx.conf"
-    config.write_text(CONFIG.format(user=user, run=run, port=port, site=built_site))
+    config.write_text(CONFIG.format(user=user, run=run, server=server_block))
     test = subprocess.run([NGINX, "-t", "-c", str(config)], capture_output=True, text=True)
     assert test.returncode == 0, test.stderr  # the snippet loads unchanged
     server = subprocess.Popen([NGINX, "-c", str(config)], stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url, timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url, timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def nginx_url(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_nginx(built_site, tmp_path_factory.mktemp("nginx")) as url:
+        yield url
 
 
 def get(url: str, gzip_ok: bool = False) -> tuple[int, Any, bytes]:
@@ -157,3 +177,23 @@ def test_pages_and_search_work_through_nginx(browser: Any, nginx_url: str) -> No
     assert re.search(r"\d+ resultat", page.locator(".kb-search__status").inner_text())
     assert page.evaluate("window.__csp") == []
     page.close()
+
+
+def docs_hsts_line() -> str:
+    """The HSTS line docs/publishing.md tells a web team to add to the server block."""
+    line = re.search(r"```nginx\n(add_header Strict-Transport-Security [^\n]+)\n```",
+                     DOCS.read_text("utf-8"))
+    assert line, "docs/publishing.md has no HSTS line"
+    return line[1]
+
+
+def test_hsts_is_the_hosts_line_to_add(built_site: Path, tmp_path: Path, nginx_url: str) -> None:
+    """Without the docs' line no page says HSTS (a plain-HTTP test server must not); with
+    it in the server block, as the docs say, pages do."""
+    status, headers, _ = get(nginx_url + "adviezen/")
+    assert status == 200 and headers["Strict-Transport-Security"] is None
+    with running_nginx(built_site, tmp_path, docs_hsts_line()) as url:
+        status, headers, _ = get(url + "adviezen/")
+        assert status == 200
+        assert headers["Strict-Transport-Security"] == "max-age=31536000"
+        assert headers["Content-Security-Policy"]  # the snippet's headers are still sent

@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import re
 from collections.abc import Iterator
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -51,34 +52,19 @@ def test_script_hashes_are_those_of_the_output(built_site: Path) -> None:
     assert found and set(re.findall(r"'sha256-[^']+'", csp)) == found
 
 
-def header_rules(text: str) -> dict[str, list[str]]:
-    """`_headers` as pattern -> its header lines."""
-    rules: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        if line.startswith("/"):
-            current = rules.setdefault(line, [])
-        elif line.startswith("  "):
-            current.append(line.strip())
-    return rules
-
-
-def matches(pattern: str, path: str) -> bool:
-    """A header-file host's match: `*` stands for anything, also across folders."""
-    return re.fullmatch(".*".join(map(re.escape, pattern.split("*"))), path) is not None
-
-
 def test_hashed_assets_are_cached_for_a_year(built_site: Path) -> None:
     """Path patterns, not one rule per file: the immutable rules match exactly the hashed
     files, each with one `*` (the most a header-file host allows)."""
-    rules = header_rules((built_site / publish.HEADERS_FILE).read_text(encoding="utf-8"))
-    assert "Cache-Control" not in " ".join(rules["/*"])  # hosts would send it twice
-    immutable = [p for p, lines in rules.items() if f"Cache-Control: {publish.IMMUTABLE}" in lines]
+    rules = local_server.read_rules(built_site)
+    assert "Cache-Control" not in dict(rules["/*"])  # hosts would send it twice
+    cached_for_good = ("Cache-Control", publish.IMMUTABLE)
+    immutable = [p for p, lines in rules.items() if cached_for_good in lines]
     assert all(p.count("*") == 1 for p in immutable)
     hashed = set(publish.hashed_files(built_site))
     assert len(hashed) > 3 * len(immutable)  # Pagefind's chunks share a rule
     for path in ("/" + p.relative_to(built_site).as_posix() for p in built_site.rglob("*")):
         if (built_site / path.lstrip("/")).is_file():
-            cached = any(matches(pattern, path) for pattern in immutable)
+            cached = any(local_server.matches(pattern, path) for pattern in immutable)
             assert cached == (path in hashed), path
     assert len(rules) <= 20
 
@@ -245,6 +231,49 @@ def test_local_host_serves_the_gzip_copies_like_nginx(built_site: Path) -> None:
             with pytest.raises(urllib.error.HTTPError) as error:
                 urllib.request.urlopen(wrong, timeout=10)
             assert error.value.code == 404
+    finally:
+        server.shutdown()
+
+
+def get(url: str) -> tuple[int, Message]:
+    """Status and headers (names in any case, repeats kept) of a GET."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers
+
+
+def test_a_header_file_host_sends_each_rule(built_site: Path) -> None:
+    """Served as Netlify or Cloudflare Pages serve `_headers` (every matching rule, added
+    up): a page gets the policy of the nginx snippet, byte for byte, and no cache rule; a
+    hashed file gets the year's cache once; the build's own files are not served."""
+    server, url = local_server.serve_with_headers(built_site)
+    try:
+        nginx = (built_site / publish.NGINX_FILE).read_text(encoding="utf-8")
+        snippet_csp = re.search(r'add_header Content-Security-Policy "([^"]+)"', nginx)
+        assert snippet_csp
+        status, headers = get(url + "adviezen/")
+        assert status == 200
+        assert headers.get_all("Content-Security-Policy") == [snippet_csp[1]]
+        assert headers["Content-Type"] == "text/html; charset=utf-8"
+        assert headers["Cache-Control"] is None
+        for name, value in publish.SECURITY_HEADERS.items():
+            assert headers.get_all(name) == [value]
+        hashed = publish.hashed_files(built_site)
+        for path in (next(p for p in hashed if "/pagefind/" in p), hashed[0]):
+            status, headers = get(url + path.lstrip("/"))
+            assert status == 200
+            assert headers.get_all("Cache-Control") == [publish.IMMUTABLE], path
+        status, headers = get(url + "feeds/alles.xml")
+        assert status == 200 and headers["Content-Type"].endswith("; charset=utf-8")
+        assert headers["Cache-Control"] is None
+        for private in (publish.HEADERS_FILE, publish.NGINX_FILE):
+            assert (built_site / private).is_file()
+            assert get(url + private)[0] == 404
     finally:
         server.shutdown()
 

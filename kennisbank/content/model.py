@@ -86,6 +86,11 @@ class Document:
         return dt.date.fromisoformat(value) if value else None
 
     @property
+    def changed(self) -> dt.date:
+        """When the document last changed: ``updated``, else ``date``."""
+        return self.updated or self.date
+
+    @property
     def section(self) -> str:
         return KINDS[self.kind].section
 

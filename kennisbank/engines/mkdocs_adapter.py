@@ -5,7 +5,8 @@ Moving to another engine means replacing this file (and ``hooks/``), nothing els
 Each event only hands MkDocs' objects to the package and back. In the order MkDocs calls
 them: ``on_startup`` (command and dirty flag), ``on_config`` (fresh per-build state),
 ``on_files`` (``SiteBuilder.assemble``: validate, generate, fill blocks; the pages are added
-as MkDocs files), ``on_env`` (start the search indexing service), ``on_page_content`` (put
+as MkDocs files), ``on_env`` (each page's date for the sitemap; start the search indexing
+service), ``on_page_content`` (put
 the generated HTML blocks back), ``on_post_page`` (hand the finished page to the indexer),
 ``on_post_build`` (search index, then security headers; a preview indexes in the
 background), ``on_shutdown`` (stop threads and services).
@@ -17,6 +18,7 @@ only when they changed (``site.page_files``), so MkDocs re-renders just those.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import signal
@@ -129,6 +131,7 @@ class _Build:
     site_url: str = ""
     fragments: dict[str, tuple[str, ...]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    changed: dict[str, dt.date] = field(default_factory=dict)
 
 
 class KennisbankSite:
@@ -198,6 +201,7 @@ class KennisbankSite:
             if made.problems:  # once per build, as `kennisbank check` prints them
                 print(report(made.problems, made.documents, preview=True), file=sys.stderr)
         self.add_files(files, config, made)
+        self.build.changed = made.changed
         if self.dirty:
             page_files.remove_stale(
                 self.builder.cache,
@@ -272,10 +276,13 @@ class KennisbankSite:
             and os.environ.get("KENNISBANK_ONE_CORE", "") in ("", "0")
         )
 
-    def on_env(self, env: Environment, config: MkDocsConfig, **_: Any) -> Environment:
+    def on_env(
+        self, env: Environment, config: MkDocsConfig, files: Files, **_: Any
+    ) -> Environment:
         """After the Markdown, before the templates: start the search indexer, which reads
         the pages as MkDocs writes them (on_post_page), on the second core."""
         self.stop_feeder()
+        self.sitemap_dates(files)
         env.globals["kennisbank_kinds"] = list(KINDS.values())  # the 404 page's links
         if self.full_build():
             try:
@@ -283,6 +290,19 @@ class KennisbankSite:
             except SearchIndexError:
                 self.feeder = None  # on_post_build runs the CLI, which reports the problem
         return _cached_templates(env, config)
+
+    def sitemap_dates(self, files: Files) -> None:
+        """MkDocs writes each page's ``update_date`` into sitemap.xml as ``lastmod``, and
+        gives every page the build date. Each page gets when it last changed instead, or
+        no ``lastmod`` at all when that is unknown (an empty date, which the sitemap
+        template leaves out). Without any date MkDocs' build date stays (its sitemap.xml.gz
+        takes the newest date as its time)."""
+        if not self.build.changed:
+            return
+        for file in files.documentation_pages():
+            if file.page is not None:
+                day = self.build.changed.get(file.src_uri)
+                file.page.update_date = day.isoformat() if day else ""
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig, **_: Any) -> str:
         if page.file.inclusion is InclusionLevel.DRAFT:

@@ -67,7 +67,7 @@ def attachment_downloads(doc: Document) -> list[Download]:
 def leesmij(doc: Document, site_url: str, files: list[tuple[str, int]]) -> str:
     """The LEESMIJ.txt of a toolkit's bundle: what it is, which version, where it comes
     from, its licence and its files. CRLF line ends: it is opened on Windows too."""
-    date = doc.updated or doc.date
+    date = doc.changed
     lines = [
         doc.title,
         "=" * len(doc.title),

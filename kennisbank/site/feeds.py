@@ -39,7 +39,7 @@ def atom(corpus: Corpus, docs: list[Document], path: str, title: str, site_url: 
     fg.generator("Kennisbank")
     fg.rights("Minderhedenforum")
     entries = docs[:FEED_ENTRIES]
-    latest = max((d.updated or d.date for d in entries), default=dt.date(2000, 1, 1))
+    latest = max((d.changed for d in entries), default=dt.date(2000, 1, 1))
     fg.updated(_moment(latest))
     for doc in entries:
         entry = fg.add_entry(order="append")
@@ -48,7 +48,7 @@ def atom(corpus: Corpus, docs: list[Document], path: str, title: str, site_url: 
         entry.link(href=base + doc.url, rel="alternate", type="text/html")
         entry.summary(doc.summary)
         entry.published(_moment(doc.date))
-        entry.updated(_moment(doc.updated or doc.date))
+        entry.updated(_moment(doc.changed))
         entry.category(term=doc.kind, label=doc.kind_label)
         for slug in doc.meta.get("domains", []):
             entry.category(term=f"domein:{slug}", label=corpus.label("domains", slug))

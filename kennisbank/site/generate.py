@@ -8,6 +8,7 @@ knows about MkDocs.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -96,6 +97,11 @@ def build_indexes(corpus: Corpus) -> Indexes:
             for slug in values_of(doc, vocabulary):
                 indexes.by_value[vocabulary].setdefault(slug, []).append(doc)
     return indexes
+
+
+def newest(docs: list[Document]) -> dt.date | None:
+    """When the newest change among ``docs`` was made: a listing's date for the sitemap."""
+    return max((d.changed for d in docs), default=None)
 
 
 def _same(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
@@ -366,7 +372,9 @@ def document_page(
         search=search_data(doc) if doc.published else False,  # a concept is never found
     )
     concepts_url = relative_url(page_url(CONCEPTS), url)
-    return render_page("document.md.j2", front, **context, concepts_url=concepts_url)
+    return render_page(
+        "document.md.j2", front, doc.changed, **context, concepts_url=concepts_url
+    )
 
 
 def search_data(doc: Document) -> dict[str, Any]:
@@ -436,6 +444,7 @@ def listing_pages(
         out[path] = render_page(
             "listing.md.j2",
             front,
+            newest(docs),  # a new document moves every page of the listing
             intro=KINDS[kind].intro,
             total=len(docs),
             first=(number - 1) * PAGE_SIZE + 1,
@@ -497,6 +506,7 @@ def theme_pages(
                 description=f"{title}: {label}. {text}",
                 feeds=[feed] if feed else None,
             ),
+            newest(docs),
             intro=text,
             groups=grouped(corpus, docs, url, cards),
             total=len(docs),
@@ -509,6 +519,7 @@ def theme_pages(
         front_matter(
             title=title, search=False, description=f"Alle publicaties per {title.lower()}."
         ),
+        newest([d for docs in used.values() for d in docs]),
         entries=entries,
         others=other_overviews(vocabulary),
     )
@@ -534,6 +545,7 @@ def archive_pages(corpus: Corpus, indexes: Indexes, cards: CardCache) -> dict[st
             front_matter(
                 title=f"Archief {year}", search=False, description=f"Alle publicaties van {year}."
             ),
+            newest(docs),
             intro=f"Alle publicaties van {year}, nieuwste eerst.",
             groups=grouped(corpus, docs, f"archief/{year}/", cards),
             total=len(docs),
@@ -544,6 +556,7 @@ def archive_pages(corpus: Corpus, indexes: Indexes, cards: CardCache) -> dict[st
     out["archief/index.md"] = render_page(
         "overview.md.j2",
         front_matter(title="Archief", search=False, description="Alle publicaties per jaar."),
+        newest([d for docs in indexes.by_year.values() for d in docs]),
         entries=entries,
         others=other_overviews(None),
     )
@@ -649,4 +662,6 @@ def fill_blocks(
         return keep_block(fragments, render_block(corpus, url, cards))
 
     markdown = BLOCK_MARKER.sub(block, source)
-    return PageSource(markdown, tuple(fragments)), problems
+    # The blocks show the published documents: the page changes when they do.
+    changed = newest(corpus.published()) if fragments else None
+    return PageSource(markdown, tuple(fragments), changed), problems

@@ -98,10 +98,13 @@ PLACEHOLDER_RE = re.compile(r"<!--kb:(\d+)-->")
 @dataclass(frozen=True, slots=True)
 class PageSource:
     """A generated page: Markdown (front matter included) with a placeholder for each HTML
-    block to keep, and those blocks, in order (``html[N]`` replaces ``<!--kb:N-->``)."""
+    block to keep, and those blocks, in order (``html[N]`` replaces ``<!--kb:N-->``).
+    ``changed``: when what the page shows last changed (a document's ``updated`` or
+    ``date``, a listing's newest document), for the sitemap; None when unknown."""
 
     markdown: str
     html: tuple[str, ...] = ()
+    changed: dt.date | None = None
 
 
 def keep_block(blocks: list[str], block: str) -> str:
@@ -111,7 +114,9 @@ def keep_block(blocks: list[str], block: str) -> str:
     return f"\n\n<!--kb:{len(blocks) - 1}-->\n\n"
 
 
-def render_page(template: str, front: str = "", **context: Any) -> PageSource:
+def render_page(
+    template: str, front: str = "", changed: dt.date | None = None, **context: Any
+) -> PageSource:
     """Render a page template (``*.md.j2``) into its typed parts."""
     blocks: list[str] = []
 
@@ -119,7 +124,7 @@ def render_page(template: str, front: str = "", **context: Any) -> PageSource:
         return Markup(keep_block(blocks, str(caller()).strip("\n")))
 
     markdown = front + render(template, keep=keep, **context)
-    return PageSource(markdown, tuple(blocks))
+    return PageSource(markdown, tuple(blocks), changed)
 
 
 def expand(html: str, blocks: tuple[str, ...] | list[str]) -> str:
