@@ -18,6 +18,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from kennisbank.content.followup import FollowUpCache
 from kennisbank.content.model import Document, Problem, SourceFile
 from kennisbank.site.render import PageSource
 
@@ -42,6 +43,7 @@ RowCache = dict[str, tuple[Document, str, str, list[str]]]
 @dataclass
 class PreviewCache:
     files: FileCache = field(default_factory=dict)  # validate: unchanged files not re-read
+    followups: FollowUpCache = field(default_factory=dict)  # ... nor follow-up files
     links: LinkCache = field(default_factory=dict)  # enrich: rewritten bodies ...
     links_for: object = None  # ... for these link targets (all dropped when they change)
     related_for: object = None  # enrich: the inputs of the ranking of related documents

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
 import sys
@@ -11,8 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from kennisbank.content import scaffold
+from kennisbank.content import followup, scaffold
 from kennisbank.content.loader import discover
+from kennisbank.content.model import errors
 from kennisbank.content.reader import relpath
 from kennisbank.content.schema_check import SchemaChecker
 from kennisbank.content.validate import check_file
@@ -80,7 +82,8 @@ DEBUG_HELP = "toon technische details bij een interne fout"
 
 def build_parser() -> DutchParser:
     parser = DutchParser(
-        prog="kennisbank", description="Kennisbank: controleer en maak documenten."
+        prog="kennisbank",
+        description="Kennisbank: controleer en maak documenten, en noteer hun opvolging."
     )
     parser.options.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     sub = parser.add_subparsers(
@@ -116,6 +119,32 @@ def build_parser() -> DutchParser:
     new.options.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP
     )
+    step = sub.add_parser(
+        "opvolging", help="noteer wat een overheid deed met een aanbeveling (vandaag)"
+    )
+    step.arguments.add_argument(
+        "reference", metavar="KENMERK/ID", help="de aanbeveling, bv. ADV-2024-01/R2"
+    )
+    step.options.add_argument(
+        "--antwoord", required=True, choices=list(followup.RESPONSES), help="het antwoord"
+    )
+    step.options.add_argument(
+        "--uitvoering",
+        required=True,
+        choices=list(followup.IMPLEMENTATIONS),
+        help="hoe ver de uitvoering staat",
+    )
+    step.options.add_argument(
+        "--bron", default="", help="webadres of id van een document (niet bij geen-antwoord)"
+    )
+    step.options.add_argument(
+        "--adressaat", help="wie antwoordde (nodig als de aanbeveling er meer heeft)"
+    )
+    step.options.add_argument("--notitie", default="", help="korte toelichting")
+    step.options.add_argument("--datum", help="JJJJ-MM-DD, als het niet vandaag gebeurde")
+    step.options.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP
+    )
     return parser
 
 
@@ -125,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "new":
             return cmd_new(root, args.kind, args.id)
+        if args.command == "opvolging":
+            return cmd_followup(root, args)
         return cmd_check(root, args.paths, args.format)
     except InternalError as err:
         if args.debug:
@@ -183,11 +214,54 @@ def cmd_check(root: Path, paths: list[str], fmt: str) -> int:
         for problem in problems:
             print(problem.format())
         print(summary(problems, documents))
-    return 1 if problems else 0
+    return 1 if errors(problems) else 0
 
 
 def _under(path: str, folder: str) -> bool:
     return folder in (".", "") or path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def cmd_followup(root: Path, args: argparse.Namespace) -> int:
+    day = None
+    if args.datum:
+        try:
+            day = dt.date.fromisoformat(args.datum)
+        except ValueError:
+            print(
+                f"kennisbank: '{args.datum}' is geen datum. Schrijf JJJJ-MM-DD, bv. 2026-03-14.",
+                file=sys.stderr,
+            )
+            return 2
+    try:
+        path, entry, problems = followup.record(
+            root,
+            load,
+            args.reference,
+            args.antwoord,
+            args.uitvoering,
+            args.bron,
+            args.adressaat,
+            args.notitie,
+            day,
+        )
+    except followup.RecordError as err:
+        print(f"kennisbank: {err}", file=sys.stderr)
+        return 2
+    if problems:
+        for problem in problems:
+            print(problem.format(), file=sys.stderr)
+        print(
+            f"De stap is niet toegevoegd; {relpath(path, root)} is niet gewijzigd. Los de "
+            "problemen hierboven op, of pas de opdracht aan.",
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        f"Stap toegevoegd aan {relpath(path, root)}: {args.reference} "
+        f"({entry.addressee}), {entry.response}, uitvoering {entry.implementation}, "
+        f"{entry.date.isoformat()}."
+    )
+    return 0
 
 
 def cmd_new(root: Path, kind: str, doc_id: str) -> int:

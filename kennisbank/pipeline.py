@@ -9,6 +9,7 @@ problems (``BuildStopped``).
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from kennisbank.cache import CACHE_DIR, PreviewCache
 from kennisbank.content.enrich import enrich
 from kennisbank.content.history import commit_dates
 from kennisbank.content.loader import discover
-from kennisbank.content.model import Corpus, InternalError, Problem
+from kennisbank.content.model import Corpus, InternalError, Problem, errors
 from kennisbank.content.validate import load_corpus
 from kennisbank.publishing.bundle import make_bundle
 from kennisbank.publishing.pdf import PdfError, PdfMaker
@@ -33,7 +34,11 @@ def load(root: Path, cache: PreviewCache | None = None) -> tuple[Corpus, list[Pr
     """Load, validate and enrich the corpus; every editor mistake is a ``Problem``.
     A long-running preview passes its ``cache`` so that unchanged files are not checked
     again and unchanged documents' links not rewritten again."""
-    corpus, problems = load_corpus(root, cache.files if cache is not None else None)
+    corpus, problems = load_corpus(
+        root,
+        cache.files if cache is not None else None,
+        cache.followups if cache is not None else None,
+    )
     # Links to files that failed validation are not reported again: their own problems are.
     # (Compared as found, then resolved: resolving every path cost 0.3 s per 4,000 files.)
     unloaded = {str(p) for p in discover(root)} - {str(d.source.path) for d in corpus.documents}
@@ -46,14 +51,22 @@ def load(root: Path, cache: PreviewCache | None = None) -> tuple[Corpus, list[Pr
 
 
 def summary(problems: list[Problem], documents: int) -> str:
-    if not problems:
+    found = errors(problems)
+    warned = len(problems) - len(found)
+    also = (
+        f" {warned} {'waarschuwing' if warned == 1 else 'waarschuwingen'}: bekijk ze, ze houden "
+        "niets tegen."
+        if warned
+        else ""
+    )
+    if not found:
         noun = "document" if documents == 1 else "documenten"
-        return f"Alles in orde: {documents} {noun} zonder problemen."
-    files = len({p.path for p in problems})
+        return f"Alles in orde: {documents} {noun} zonder problemen.{also}"
+    files = len({p.path for p in found})
     return (
-        f"{len(problems)} {'probleem' if len(problems) == 1 else 'problemen'} in {files} "
-        f"{'bestand' if files == 1 else 'bestanden'}. Los {'het' if len(problems) == 1 else 'ze'} "
-        "op en controleer opnieuw met 'make check'."
+        f"{len(found)} {'probleem' if len(found) == 1 else 'problemen'} in {files} "
+        f"{'bestand' if files == 1 else 'bestanden'}. Los {'het' if len(found) == 1 else 'ze'} "
+        f"op en controleer opnieuw met 'make check'.{also}"
     )
 
 
@@ -156,9 +169,9 @@ class SiteBuilder:
         cache = self.cache if self.preview else None
         try:
             corpus, problems = load(self.root, cache)
-            if problems and not self.preview:
+            if errors(problems) and not self.preview:
                 raise BuildStopped(report(problems, len(corpus.documents)))
-            if problems and self.last_good is not None:
+            if errors(problems) and self.last_good is not None:
                 corpus, output = self.last_good
             else:
                 try:
@@ -171,7 +184,7 @@ class SiteBuilder:
                 output = generate(
                     corpus, site_url, cache, preview=self.preview, downloads=downloads
                 )
-                if not problems and self.preview:
+                if not errors(problems) and self.preview:
                     self.last_good = (corpus, output)
         except InternalError as err:
             raise BuildStopped(
@@ -210,8 +223,10 @@ class SiteBuilder:
             )
             for path in sorted(out.clashes)
         ]
-        if out.problems and not self.preview:
+        if errors(out.problems) and not self.preview:
             raise BuildStopped(report(out.problems, out.documents))
+        if out.problems and not self.preview:  # warnings only: shown, and the build goes on
+            print(report(out.problems, out.documents), file=sys.stderr)
         # A preview keeps the file of content/ where Kennisbank would write (and reports it).
         pages = {**output.pages, **with_blocks}
         out.pages = {p: page for p, page in pages.items() if p not in out.clashes}

@@ -34,6 +34,7 @@ class Kind:
     home_featured: bool = False  # that block shows `featured: true` documents first
     cite: bool = False  # a "Citeer dit document" block with BibTeX and CSL-JSON
     bundle: bool = False  # a ZIP of its PDF and attachments
+    followup: bool = False  # its recommendations are followed up (<id>.opvolging.yml)
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -66,6 +67,17 @@ class Fact:
 
 
 @dataclass(frozen=True, slots=True)
+class FollowUpSettings:
+    folder: str  # URL of the dashboard and the addressee pages
+    title: str
+    intro: str
+    filter: str  # the search filter's name
+    filter_title: str
+    stale_months: int  # open and not updated for longer than this: flagged
+    feed: str  # file name under /feeds/
+
+
+@dataclass(frozen=True, slots=True)
 class Publisher:
     name: str
     licence: str
@@ -93,6 +105,7 @@ VOCABULARIES: dict[str, Vocabulary] = {
 }
 FACTS: tuple[Fact, ...] = tuple(Fact(**entry) for entry in _DATA["facts"])
 PUBLISHER = Publisher(**_DATA["publisher"])
+FOLLOWUP = FollowUpSettings(**_DATA["followup"])
 ATTACHMENT_TYPES: dict[str, AttachmentType] = {
     ext: AttachmentType(extension=ext, **entry)
     for ext, entry in _DATA["attachments"]["types"].items()
@@ -104,6 +117,7 @@ MAX_ATTACHMENT_BYTES: int = int(_DATA["attachments"]["max_megabytes"]) * 1024 * 
 SEARCH_FILTERS: tuple[tuple[str, str], ...] = (
     ("soort", "Soort"),
     *((v.filter, v.filter_title) for v in VOCABULARIES.values()),
+    (FOLLOWUP.filter, FOLLOWUP.filter_title),
     ("jaar", "Jaar"),
 )
 

@@ -50,6 +50,7 @@ def test_json_format(scratch_repo: Path) -> None:
             "line": 4,
             "field": "date",
             "message": "'2025-02-30' is geen bestaande datum. Controleer dag en maand.",
+            "severity": "error",
         }
     ]
 

@@ -161,7 +161,8 @@ def test_every_feed_parses_over_http(nginx_url: str, built_site: Path) -> None:
     for path in feeds:
         parsed = feedparser.parse(nginx_url + path)
         assert parsed.bozo == 0, (path, parsed.get("bozo_exception"))
-        assert parsed.entries, path
+        # The follow-up feed has an entry per recorded step; the sample has none yet (#15).
+        assert parsed.entries or path == "feeds/opvolging.xml", path
 
 
 @pytest.mark.browser

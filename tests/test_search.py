@@ -28,7 +28,7 @@ from kennisbank.registry import SEARCH_FILTERS
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
-FACETS = ["soort", "domein", "doelgroep", "actor", "regio", "jaar", "adressaat"]
+FACETS = ["soort", "domein", "doelgroep", "actor", "regio", "jaar", "adressaat", "opvolging"]
 # A word on every document and site page, so that every facet has values to narrow.
 EVERYTHING = "de"
 

@@ -24,15 +24,22 @@ from typing import Any
 import yaml
 
 from kennisbank.content.attachments import CONTENT_NAMES
-from kennisbank.content.schema_check import SCHEMA_BASE, flattened, load_schema, registry
+from kennisbank.content.schema_check import (
+    FOLLOWUP_SCHEMA,
+    SCHEMA_BASE,
+    _deref,
+    flattened,
+    load_schema,
+    registry,
+)
 from kennisbank.registry import ATTACHMENT_TYPES, KINDS, MAX_ATTACHMENT_BYTES
 
 ALL = "alle"  # the block with the table of all fields
 
 # The files with blocks (from the repository root) and the blocks each must have.
 TARGETS: dict[str, tuple[str, ...]] = {
-    "content/redactiegids.md": (*KINDS, "bijlagen"),
-    "docs/metadata.md": (ALL, "attachments"),
+    "content/redactiegids.md": (*KINDS, "bijlagen", "opvolging"),
+    "docs/metadata.md": (ALL, "attachments", "followup"),
 }
 
 BLOCK = re.compile(
@@ -317,12 +324,57 @@ def attachment_tables() -> dict[str, str]:
     }
 
 
+def followup_tables() -> dict[str, str]:
+    """The fields of an entry of a follow-up file (``opvolging.schema.json``): for the
+    guide (Dutch) and the reference."""
+    entry = _deref(load_schema(FOLLOWUP_SCHEMA), FOLLOWUP_SCHEMA)["$defs"]["entry"]
+    props = entry["properties"]
+    # Required unless the condition (``if``) holds: the schema's if/else.
+    unless = {
+        key: next(iter(entry["if"]["properties"].items()))
+        for key in entry.get("else", {}).get("required", [])
+    }
+
+    def required(key: str, yes: str, no: str, but: str) -> str:
+        if key in unless:
+            field, condition = unless[key]
+            return f"{yes}, {but} {code(field + ': ' + condition['const'])}"
+        return yes if key in entry["required"] else no
+
+    guide = table(
+        ["Sleutel", "Verplicht?", "Uitleg", "Voorbeeld"],
+        [
+            (
+                code(key),
+                required(key, "ja", "nee", "behalve als"),
+                guide_explanation(prop),
+                code(yaml_flow(prop["examples"][0])) if prop.get("examples") else "",
+            )
+            for key, prop in props.items()
+        ],
+    )
+    reference = table(
+        ["Field", "Required", "Value", "Description"],
+        [
+            (
+                code(key),
+                required(key, "yes", "no", "unless"),
+                value_summary("", prop, []),
+                str(prop.get("description", "")),
+            )
+            for key, prop in props.items()
+        ],
+    )
+    return {"opvolging": guide, "followup": reference}
+
+
 def blocks(all_schemas: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, str]:
     """Every block's generated text, by name."""
     all_schemas = schemas() if all_schemas is None else all_schemas
     out = {kind: guide_table(kind, all_schemas) for kind in all_schemas}
     out[ALL] = reference_table(all_schemas)
     out.update(attachment_tables())
+    out.update(followup_tables())
     return out
 
 

@@ -38,13 +38,26 @@ class Problem:
     # What the problem is about when there is no field (see preview.GUIDE_SECTIONS): the
     # preview links each message to the editor guide's section on it.
     topic: str = ""
+    # A warning is reported but stops nothing: the check's exit code and the build ignore it.
+    warning: bool = False
 
     def format(self) -> str:
-        prefix = f"{self.path}:{self.line}: "
+        prefix = f"{self.path}:{self.line}: " + ("waarschuwing: " if self.warning else "")
         return prefix + (f"{self.field}: " if self.field else "") + self.message
 
     def as_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "line": self.line, "field": self.field, "message": self.message}
+        return {
+            "path": self.path,
+            "line": self.line,
+            "field": self.field,
+            "message": self.message,
+            "severity": "warning" if self.warning else "error",
+        }
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    """The problems that stop the check and the build (not the warnings)."""
+    return [p for p in problems if not p.warning]
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +158,8 @@ class Corpus:
     suggested: dict[str, list[Document]] = field(default_factory=dict)
     # Files that were read but did not validate: their links are still checked.
     invalid: list[SourceFile] = field(default_factory=list)
+    # The follow-up of recommendations (content/followup.py), by document id.
+    followups: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     def published(self) -> list[Document]:
         return [d for d in self.documents if d.published]

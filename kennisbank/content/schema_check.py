@@ -37,8 +37,12 @@ TYPE_WORDS = {
 PRIORITY = ["type", "required", "const", "enum", "x-kind", "x-vocabulary", "pattern", "format"]
 
 
+# The schema of the follow-up files (<id>.opvolging.yml), beside the kinds' schemas.
+FOLLOWUP_SCHEMA = "opvolging"
+
+
 def schema_names() -> list[str]:
-    return ["common", *KINDS]
+    return ["common", *KINDS, FOLLOWUP_SCHEMA]
 
 
 @cache
@@ -130,9 +134,13 @@ class SchemaChecker:
             "$ref": "common.schema.json#/$defs/base",
         }
         self._validators[None] = cls(any_kind, registry=registry(), format_checker=checker)
+        self._validators[FOLLOWUP_SCHEMA] = cls(
+            load_schema(FOLLOWUP_SCHEMA), registry=registry(), format_checker=checker
+        )
 
     def check(self, source: SourceFile, kind: str | None) -> list[Problem]:
-        """All schema problems of one front matter, at most one per field."""
+        """All schema problems of one front matter (or, with ``kind`` FOLLOWUP_SCHEMA, of
+        one follow-up file), at most one per field."""
         chosen: dict[tuple[str | int, ...], ValidationError] = {}
         for error in self._validators[kind].iter_errors(source.meta):
             path = tuple(error.absolute_path)

@@ -16,7 +16,7 @@ from typing import Any
 
 from kennisbank.cache import FileCache
 from kennisbank.content import attachments as attachments_rules
-from kennisbank.content import loader
+from kennisbank.content import followup, loader
 from kennisbank.content.model import (
     Attachment,
     Corpus,
@@ -24,6 +24,7 @@ from kennisbank.content.model import (
     InternalError,
     Problem,
     SourceFile,
+    errors,
     field_name,
 )
 from kennisbank.content.reader import read_document, relpath
@@ -59,9 +60,15 @@ def _stamp(path: Path, vocabulary: tuple[int, ...]) -> tuple[int, ...]:
     return stamp
 
 
-def load_corpus(root: Path, cache: FileCache | None = None) -> tuple[Corpus, list[Problem]]:
-    """Load, validate and type every document under ``root``; return all problems.
-    With ``cache``, unchanged files are not read or checked again."""
+def load_corpus(
+    root: Path,
+    cache: FileCache | None = None,
+    followups: followup.FollowUpCache | None = None,
+    today: dt.date | None = None,
+) -> tuple[Corpus, list[Problem]]:
+    """Load, validate and type every document under ``root`` and the follow-up of their
+    recommendations; return all problems. With ``cache`` and ``followups``, unchanged
+    files are not read or checked again. ``today``: what "in the future" means."""
     vocabularies, problems = loader.load_vocabularies(root)
     corpus = Corpus(root=root, vocabularies=vocabularies)
     checker = SchemaChecker(vocabularies)
@@ -115,6 +122,16 @@ def load_corpus(root: Path, cache: FileCache | None = None) -> tuple[Corpus, lis
             )
         )
     problems += check_corpus(sources, unreadable)
+    corpus.followups, found = followup.load(
+        root,
+        corpus.documents,
+        {doc_id for doc_id, _ in sources} | unreadable,
+        checker,
+        today or dt.date.today(),
+        followups,
+        vocab_stamp,
+    )
+    problems += found
     corpus.documents.sort(key=lambda d: d.sort_key, reverse=True)
     return corpus, sorted(set(problems), key=lambda p: (p.path, p.line, p.field))
 
@@ -212,8 +229,9 @@ def check_document(
                 f"de nieuwste versie in changelog moet gelijk zijn "
                 f"aan 'version' ({meta.get('version')}). Zet de nieuwste versie bovenaan.",
             )
-    if problems or kind is None:
+    if errors(problems) or kind is None:
         return None, problems
+    problems += _check_repeated_recommendations(source)
     document = Document(
         id=doc_id,
         kind=kind,
@@ -225,6 +243,40 @@ def check_document(
         attachments=tuple(attachments),
     )
     return document, problems
+
+
+WORDS = re.compile(r"[^\W_]+")
+REPEAT_WORDS = 6  # a body line with a recommendation's first words repeats it
+
+
+def _words(text: str) -> list[str]:
+    return WORDS.findall(text.lower())
+
+
+def _check_repeated_recommendations(source: SourceFile) -> list[Problem]:
+    """A warning where the body repeats a recommendation: the page shows them from the
+    metadata, grouped by addressee, so a second wording in the text only confuses."""
+    found = []
+    lines = [" ".join(_words(line)) for line in source.body.split("\n")]
+    for rec in source.meta.get("recommendations") or []:
+        start = " ".join(_words(str(rec.get("text", "")))[:REPEAT_WORDS])
+        if len(start.split()) < REPEAT_WORDS:
+            continue
+        at = next((i for i, line in enumerate(lines) if start in line), None)
+        if at is not None:
+            found.append(
+                Problem(
+                    source.rel,
+                    source.body_line + at,
+                    "",
+                    f"deze regel herhaalt aanbeveling {rec.get('id')}. De pagina toont de "
+                    "aanbevelingen uit de metadata, per adressaat: schrap ze uit de tekst, "
+                    "of verwijs ernaar ('zie aanbeveling R1').",
+                    topic="aanbevelingen",
+                    warning=True,
+                )
+            )
+    return found
 
 
 def _check_dates(source: SourceFile, add: Any) -> list[Problem]:

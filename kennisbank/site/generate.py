@@ -20,11 +20,11 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup
 
-from kennisbank.site import feeds
+from kennisbank.site import feeds, followup
 from kennisbank.site import opendata
 from kennisbank.cache import CardCache, PreviewCache
 from kennisbank.content.model import Corpus, Document, InternalError, Problem
-from kennisbank.registry import FACTS, KINDS, PUBLISHER, SEARCH_FILTERS, VOCABULARIES
+from kennisbank.registry import FACTS, FOLLOWUP, KINDS, PUBLISHER, SEARCH_FILTERS, VOCABULARIES
 from kennisbank.site.downloads import (
     Download,
     attachment_downloads,
@@ -128,6 +128,7 @@ def generate(
     cache: PreviewCache | None = None,
     preview: bool = False,
     downloads: dict[str, tuple[Download, ...]] | None = None,
+    today: dt.date | None = None,
 ) -> Output:
     """Every generated page, feed, export and download of the site. With ``cache`` (a
     preview), a document page whose inputs did not change is taken from the last run (the
@@ -136,7 +137,9 @@ def generate(
     ``preview``: concepts get their page too (in ``drafts``), marked as concepts, and are
     listed on a page of their own; listings, feeds, search and open data stay as without.
     ``downloads``: each document's PDF, bundle and attachments (``SiteBuilder.downloads``);
-    without, only the attachments (no PDFs were made)."""
+    without, only the attachments (no PDFs were made). ``today``: the date the follow-up
+    of recommendations is judged on (stale or not); the build's date by default."""
+    today = today or dt.date.today()
     cache = cache if cache is not None else PreviewCache()
     cards = cache.cards
     out = Output()
@@ -157,13 +160,15 @@ def generate(
                 tuple(corpus.backlinks.get(doc.id, ())),
                 "|".join(f"{d.name}:{d.size}:{d.pages}" for d in files),
                 site_url,
+                tuple(corpus.followups.get(doc.id, ())),
+                today.isoformat(),
             )
             hit = cache.pages.get(doc.id)
             if hit is not None and _same(hit[0], inputs):
                 out.pages[doc.page_path] = hit[1]
             else:
                 out.pages[doc.page_path] = document_page(
-                    corpus, doc, body, cards, files, site_url, preview
+                    corpus, doc, body, cards, files, site_url, preview, today
                 )
                 cache.pages[doc.id] = (inputs, out.pages[doc.page_path])
         except Exception as err:  # a template bug: still name the document being rendered
@@ -181,10 +186,13 @@ def generate(
     for vocabulary in VOCABULARIES:
         out.pages.update(theme_pages(corpus, indexes, vocabulary, cards))
     out.pages.update(archive_pages(corpus, indexes, cards))
+    out.pages.update(followup.pages(corpus, today, front_matter))
     out.texts.update(
         feeds.all_feeds(corpus, indexes.by_kind, indexes.by_value["domains"], site_url)
     )
     out.texts.update(opendata.exports(corpus, site_url, cache.rows))
+    out.texts.update(followup.exports(corpus, site_url))
+    out.texts[f"feeds/{FOLLOWUP.feed}"] = followup.feed(corpus, site_url)
     out.texts["robots.txt"] = robots(site_url)
     out.texts["assets/zoekfilters.json"] = json.dumps(search_labels(corpus), ensure_ascii=False)
     return out
@@ -343,9 +351,12 @@ def document_page(
     files: tuple[Download, ...] = (),
     site_url: str = "",
     preview: bool = False,
+    today: dt.date | None = None,
 ) -> PageSource:
     """A document's page; ``body`` is its Markdown with links rewritten (``enrich``)."""
     url = doc.url
+    today = today or dt.date.today()
+    followed = KINDS[doc.kind].followup and doc.published
     cited = KINDS[doc.kind].cite
     context = {
         "doc": doc,
@@ -363,13 +374,15 @@ def document_page(
         "publisher": PUBLISHER,
         "citation": citation_text(doc, site_url) if cited else None,
         "citation_files": list(citation_files(doc, site_url)) if cited else [],
+        "recommendation_groups": followup.document_groups(corpus, doc, today),
+        "followup_url": relative_url(f"{FOLLOWUP.folder}/", url) if followed else None,
     }
     front = front_matter(
         title=doc.title,
         description=doc.summary,
         hide=["navigation"],  # documents are not in the nav: its column would be empty
         feeds=[feeds.link(f"{doc.section}.xml", f"Nieuwe {KINDS[doc.kind].plural.lower()}")],
-        search=search_data(doc) if doc.published else False,  # a concept is never found
+        search=search_data(doc, followup.search_values(corpus, doc)) if doc.published else False,
     )
     concepts_url = relative_url(page_url(CONCEPTS), url)
     return render_page(
@@ -377,13 +390,16 @@ def document_page(
     )
 
 
-def search_data(doc: Document) -> dict[str, Any]:
-    """What the search index knows of a document: filters (slugs) and display metadata."""
+def search_data(doc: Document, followed: list[str] | None = None) -> dict[str, Any]:
+    """What the search index knows of a document: filters (slugs) and display metadata.
+    ``followed``: the implementation states of its recommendations (a filter)."""
     filters: dict[str, list[str]] = {"soort": [doc.kind], "jaar": [str(doc.date.year)]}
     for vocabulary in VOCABULARIES.values():
         values = values_of(doc, vocabulary.name)
         if values:
             filters[vocabulary.filter] = values
+    if followed:
+        filters[FOLLOWUP.filter] = followed
     return {
         "filters": filters,
         "meta": {
@@ -399,6 +415,7 @@ def search_labels(corpus: Corpus) -> dict[str, dict[str, str]]:
     labels = {"soort": {name: kind.plural for name, kind in KINDS.items()}}
     for vocabulary in VOCABULARIES.values():
         labels[vocabulary.filter] = dict(corpus.vocabularies.get(vocabulary.name, {}))
+    labels[FOLLOWUP.filter] = followup.search_labels()
     return labels
 
 

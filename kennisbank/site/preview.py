@@ -40,6 +40,8 @@ GUIDE_SECTIONS: dict[str, str] = {
     "mkdocs": "controleren-en-voorvertonen",
     "foutmelding": "een-foutmelding-lezen",
     "pdf": "downloads-en-pdf",
+    "opvolging": "opvolging-van-aanbevelingen",
+    "aanbevelingen": "opvolging-van-aanbevelingen",
 }
 
 # Field (its first part) -> topic; every other field is described under "Metadata per soort".
