@@ -301,7 +301,7 @@ def pages(
             stale_months=FOLLOWUP.stale_months,
             responses=RESPONSES,
             implementations=IMPLEMENTATIONS,
-            none=NO_FOLLOWUP,
+            none_label=NO_FOLLOWUP,
             none_slug=NONE,
             addressees=table_rows(addressee_rows),
             addressee_chart=chart([(label, counts) for label, _, counts in addressee_rows]),
