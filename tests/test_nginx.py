@@ -161,8 +161,7 @@ def test_every_feed_parses_over_http(nginx_url: str, built_site: Path) -> None:
     for path in feeds:
         parsed = feedparser.parse(nginx_url + path)
         assert parsed.bozo == 0, (path, parsed.get("bozo_exception"))
-        # The follow-up feed has an entry per recorded step; the sample has none yet (#15).
-        assert parsed.entries or path == "feeds/opvolging.xml", path
+        assert parsed.entries, path
 
 
 @pytest.mark.browser
