@@ -75,10 +75,14 @@ def report(problems: list[Problem], documents: int, preview: bool = False) -> st
     a preview adds what it shows meanwhile."""
     lines = [p.format() for p in problems]
     lines.append(summary(problems, documents))
-    if preview:
+    if preview and errors(problems):
         lines.append(
             "De voorvertoning toont de laatste versie zonder problemen, met deze meldingen "
             "bovenaan elke pagina. Bewaar het bestand opnieuw na je correctie."
+        )
+    elif preview:
+        lines.append(
+            "De voorvertoning toont je wijziging, met deze waarschuwingen bovenaan elke pagina."
         )
     return "\n".join(lines)
 

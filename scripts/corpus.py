@@ -2,7 +2,8 @@
 
 Words are drawn by their real frequency from wordfreq's Dutch list, so the vocabulary grows
 like real text (a small made-up vocabulary makes search indexes look far too small). The
-same seed gives the same corpus.
+same seed gives the same documents. 60 % of the adviezen and standpunten get follow-up data
+(``<id>.opvolging.yml``), dated up to today.
 
     python scripts/corpus.py /tmp/kb-copy 1000 [--seed 6] [--replace]
 """
@@ -69,6 +70,7 @@ class CorpusInfo:
     bytes: int = 0
     paths: list[str] = field(default_factory=list)  # document files, relative to the root
     query: str = ""  # a word that a few percent of the documents contain (for search)
+    followups: int = 0  # follow-up entries in <id>.opvolging.yml files
 
 
 class Words:
@@ -315,6 +317,51 @@ def write_attachment(folder: Path, name: str, rng: random.Random) -> int:
     return target.stat().st_size
 
 
+FOLLOWUP_SHARE = 0.6  # of the adviezen and standpunten, as on the real site
+FOLLOWUP_SCHEMA = "kennisbank/schema/opvolging.schema.json"
+
+
+def followup(
+    root: Path, doc: Planned, meta: dict, rng: random.Random, sources: list[Planned], today: dt.date
+) -> int:
+    """Write ``<id>.opvolging.yml`` for some of the recommendations: one to three steps per
+    addressee, dated after the document and before today, sometimes citing a document as
+    the source; a rejected one is never implemented (that would need a note). Returns the
+    number of entries."""
+    schema = json.loads((root / FOLLOWUP_SCHEMA).read_text("utf-8"))["$defs"]["entry"]["properties"]
+    responses, implementations = schema["response"]["enum"], schema["implementation"]["enum"]
+    entries = []
+    for rec in meta["recommendations"]:
+        steps = []
+        for who in meta["addressees"]:
+            if rng.random() < 0.3:
+                continue
+            day, rejected = doc.date, False
+            for _ in range(rng.randint(1, 3)):
+                day = min(day + dt.timedelta(days=rng.randint(20, 400)), today)
+                response = rng.choice(responses)
+                rejected = rejected or response == "verworpen"
+                allowed = [i for i in implementations if not rejected or i != "uitgevoerd"]
+                entry = {
+                    "recommendation": rec["id"],
+                    "date": day.isoformat(),
+                    "addressee": who,
+                    "response": response,
+                    "implementation": rng.choice(allowed),
+                }
+                if response != "geen-antwoord":
+                    source = rng.choice(sources) if sources and rng.random() < 0.3 else None
+                    entry["source"] = (
+                        source.id if source else f"https://example.org/{doc.id}/{len(steps)}"
+                    )
+                    entry["note"] = sentence(rng, 6, 18)
+                steps.append(entry)
+        entries += sorted(steps, key=lambda e: e["date"])  # in date order per recommendation
+    text = yaml.safe_dump({"entries": entries}, allow_unicode=True, sort_keys=False)
+    (root / doc.path).with_suffix(".opvolging.yml").write_text(text, encoding="utf-8")
+    return len(entries)
+
+
 def load_vocabularies(root: Path) -> dict[str, list[str]]:
     data = yaml.load((root / VOCABULARY_FILE).read_text("utf-8"), Loader=yaml.CSafeLoader)
     return {name: list(values) for name, values in data.items()}
@@ -333,6 +380,9 @@ def generate(root: Path, n: int, seed: int = 6, replace: bool = False) -> Corpus
     references: Counter[tuple[str, int]] = Counter()
     info = CorpusInfo()
     seen_in: Counter[str] = Counter()
+    # Its own random stream, so the documents stay the same as without follow-up.
+    follow = random.Random(f"{seed}-followup")
+    today = dt.date.today()
     for doc in planned:
         others = [p for p in rng.sample(planned, min(6, len(planned))) if p.id != doc.id]
         related = [p.id for p in others[: rng.randint(1, 3)]] if rng.random() < 0.4 else []
@@ -347,6 +397,9 @@ def generate(root: Path, n: int, seed: int = 6, replace: bool = False) -> Corpus
         text, word_count = body(doc, rng, link_targets, files)
         content = "---\n" + "\n".join(meta) + "\n---\n\n" + text
         (root / doc.path).write_text(content, encoding="utf-8")
+        if doc.kind in REFERENCE_PREFIX and follow.random() < FOLLOWUP_SHARE:
+            data = yaml.load("\n".join(meta), Loader=yaml.CSafeLoader)
+            info.followups += followup(root, doc, data, follow, others, today)
         info.documents += 1
         info.per_kind[doc.kind] += 1
         info.words += word_count
@@ -376,7 +429,8 @@ def main(argv: list[str] | None = None) -> int:
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(info.per_kind.items()))
     print(
         f"{info.documents} documenten ({kinds}), {info.attachments} bijlagen, "
-        f"{info.words} woorden, {info.bytes / 1e6:.1f} MB in {args.root}"
+        f"{info.words} woorden, {info.followups} opvolgingsstappen, "
+        f"{info.bytes / 1e6:.1f} MB in {args.root}"
     )
     return 0
 

@@ -362,6 +362,13 @@ def page_types() -> dict[str, str]:
     }
     for kind, doc in first.items():
         types[f"document-{kind}"] = doc.url
+    from kennisbank.registry import FOLLOWUP
+    from kennisbank.site.followup import tracked
+
+    followed = tracked(corpus)
+    if followed:
+        types["followup"] = f"{FOLLOWUP.folder}/"
+        types["followup-addressee"] = f"{FOLLOWUP.folder}/{followed[0].addressee}/"
     if (ROOT / "content" / "zoeken.md").exists():
         types["search-results"] = "zoeken/?q=gemeente"
     if (ROOT / "content" / "toegankelijkheid.md").exists():

@@ -251,6 +251,29 @@ def test_problems_keep_the_last_good_site_with_a_panel(
     assert preview.count(line) == 1
 
 
+def test_a_warning_shows_the_change_with_a_panel_that_says_it_stops_nothing(
+    scratch_repo: Path, preview_of: Callable[[Path], Preview]
+) -> None:
+    """A warning (a body that repeats a recommendation) is not a problem: the preview shows
+    the new version, and its panel says so instead of "the last good version"."""
+    corpus(scratch_repo)
+    preview = preview_of(scratch_repo)
+    doc = scratch_repo / ADV / "advies-4.md"
+    recs = 'recommendations:\n  - id: R1\n    text: "Geef elke school een vast aanspreekpunt."\n'
+    repeated = "## Aanbevelingen\n\n1. Geef elke school een vast aanspreekpunt, nu.\n"
+    text = advies(title="Advies vier", ref="ADV-2024-04", extra=recs, body=repeated)
+    doc.write_text(text, encoding="utf-8")
+    line = f"{ADV}/advies-4.md"
+    preview.wait_for(lambda: "herhaalt aanbeveling R1" in preview.output(), "the warning")
+    preview.wait_for(lambda: "Advies vier" in preview.get("adviezen/advies-4/")[1], "the change")
+    page = preview.get("adviezen/advies-4/")[1]
+    panel = page.split('class="kb-preview-problems"', 1)[1].split("</section>", 1)[0]
+    assert "1 waarschuwing" in panel and "probleem" not in panel.split("</h2>")[0]
+    assert "<strong>Waarschuwing:</strong>" in panel and line in panel
+    assert "Je ziet je wijziging" in panel and "laatste versie zonder problemen" not in panel
+    assert "toont je wijziging" in preview.output()
+
+
 def test_first_build_with_a_problem_still_serves(
     scratch_repo: Path, preview_of: Callable[[Path], Preview]
 ) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from kennisbank.content.model import Problem
+from kennisbank.content.model import Problem, errors
 from kennisbank.site.render import render
 
 GUIDE = "redactiegids/"  # the editor guide's page, from the site root
@@ -74,25 +74,28 @@ def guide_anchor(problem: Problem) -> str:
 
 
 def panel(problems: Sequence[Problem], warnings: Sequence[str], root: str = "/") -> str:
-    """The panel's HTML, or "" when there is nothing to report. ``warnings``: what the site
-    engine itself warned about (MkDocs' own words); ``root``: the URL path of the site."""
+    """The panel's HTML, or "" when there is nothing to report. ``problems``: Kennisbank's
+    (errors, which keep the last good site, and warnings, which do not); ``warnings``: what
+    the site engine itself warned about (MkDocs' own words); ``root``: the site's URL path."""
     if not problems and not warnings:
         return ""
-    files = len({p.path for p in problems})
+    found = errors(list(problems))
     items = [
         {
             "where": f"{p.path}:{p.line}",
             "field": p.field,
             "message": p.message,
+            "warning": p.warning,
             "help": f"{root}{GUIDE}#{guide_anchor(p)}",
         }
-        for p in problems
+        for p in sorted(problems, key=lambda p: p.warning)  # errors first
     ]
     items += [
         {
             "where": "",
             "field": "",
             "message": text,
+            "warning": True,
             "help": f"{root}{GUIDE}#{GUIDE_SECTIONS['mkdocs']}",
         }
         for text in warnings
@@ -100,9 +103,10 @@ def panel(problems: Sequence[Problem], warnings: Sequence[str], root: str = "/")
     return render(
         "preview_panel.html.j2",
         items=items,
-        problems=len(problems),
-        files=files,
-        warnings=len(warnings),
+        problems=len(found),
+        files=len({p.path for p in found}),
+        warnings=len(problems) - len(found) + len(warnings),
+        engine_warnings=len(warnings),
     )
 
 
