@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, advies, write_doc
+from conftest import BUILD, ROOT, advies, old_site, tree_hash, write_doc
 
 from kennisbank.content import followup
 from kennisbank.content.loader import load_vocabularies
@@ -188,3 +188,29 @@ def test_a_body_that_repeats_a_recommendation_is_warned(scratch_repo: Path) -> N
                           cwd=scratch_repo, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout  # a warning stops nothing
     assert '"severity": "warning"' in done.stdout and "herhaalt aanbeveling R1" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "words"),
+    [
+        (("response: aanvaard", "response: misschien"), 5, "misschien"),
+        (("addressee: minister-onderwijs", "addressee: minister-sport"), 4, "minister-sport"),
+    ],
+)
+def test_bad_follow_up_stops_check_and_build_and_keeps_the_site(
+    scratch_repo: Path, change: tuple[str, str], line: int, words: str
+) -> None:
+    """As staff meet it: `kennisbank check` and `make build` name the file and line in
+    Dutch, exit non-zero, and the site that was there stays as it was."""
+    write_doc(scratch_repo, DOC, advies(extra=RECS, date="2025-01-10"))
+    write_doc(scratch_repo, FILE, "entries:\n" + entry().replace(*change))
+    before = old_site(scratch_repo)
+    done = subprocess.run([sys.executable, "-m", "kennisbank.cli", "check"],
+                          cwd=scratch_repo, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"{FILE}:{line}: " in done.stdout and words in done.stdout, done.stdout
+    built = subprocess.run([*BUILD, str(scratch_repo)], capture_output=True, text=True)
+    assert built.returncode != 0
+    output = built.stdout + built.stderr
+    assert f"{FILE}:{line}: " in output and "Traceback" not in output, output
+    assert tree_hash(scratch_repo / "site") == before
