@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from kennisbank.content import followup, scaffold
+from kennisbank.content import followup, scaffold, word
 from kennisbank.content.loader import discover
 from kennisbank.content.model import errors
 from kennisbank.content.reader import relpath
@@ -119,6 +119,25 @@ def build_parser() -> DutchParser:
     new.options.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP
     )
+    word_import = sub.add_parser(
+        "import", help="maak een nieuw concept van een Word-bestand (.docx)"
+    )
+    word_import.arguments.add_argument(
+        "docx", metavar="BESTAND.docx", help="het Word-bestand, bv. ~/Downloads/advies.docx"
+    )
+    word_import.options.add_argument(
+        "--kind",
+        required=True,
+        choices=list(KINDS),
+        metavar="SOORT",
+        help="soort document: " + " of ".join(KINDS).replace(" of ", ", ", len(KINDS) - 2),
+    )
+    word_import.options.add_argument(
+        "--id", help="id van het document (standaard: gemaakt van de titel)"
+    )
+    word_import.options.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP
+    )
     step = sub.add_parser(
         "opvolging", help="noteer wat een overheid deed met een aanbeveling (vandaag)"
     )
@@ -156,6 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_new(root, args.kind, args.id)
         if args.command == "opvolging":
             return cmd_followup(root, args)
+        if args.command == "import":
+            return cmd_import(root, Path(args.docx), args.kind, args.id)
         return cmd_check(root, args.paths, args.format)
     except InternalError as err:
         if args.debug:
@@ -275,6 +296,35 @@ def cmd_new(root: Path, kind: str, doc_id: str) -> int:
         f"{made.article} {made.label.lower()} aangemaakt: {relpath(target, root)}. "
         "Vul de metadata aan en controleer met 'make check'."
     )
+    return 0
+
+
+def cmd_import(root: Path, docx: Path, kind: str, doc_id: str | None) -> int:
+    """Exit 0: the concept is written (its check follows); 1: the Word file or the id
+    cannot be used, and nothing is written."""
+    try:
+        done = word.import_docx(root, docx, kind, doc_id)
+    except word.WordError as err:
+        print(f"kennisbank: {err} Er is niets aangemaakt.", file=sys.stderr)
+        return 1
+    made = KINDS[kind]
+    print(
+        f"{made.article} {made.label.lower()} aangemaakt uit {docx.name}: "
+        f"{relpath(done.target, root)} (concept)."
+    )
+    if done.recommendations:
+        print(f"- {done.recommendations} aanbevelingen overgenomen in 'recommendations'.")
+    for image in done.images:
+        print(f"- afbeelding bewaard: {relpath(image, root)}")
+    if done.notes:
+        print("Niet (helemaal) overgenomen uit Word:")
+        for note in done.notes:
+            print(f"- {note}")
+    print(
+        "Vul de metadata aan (thema's, doelgroepen, trefwoorden) en kijk de tekst na. "
+        "Controle van het nieuwe bestand:"
+    )
+    cmd_check(root, [str(done.target)], "text")
     return 0
 
 

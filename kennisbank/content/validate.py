@@ -379,6 +379,10 @@ def _check_unsafe(source: SourceFile) -> list[Problem]:
     return problems
 
 
+# The description `kennisbank import` gives an image that has none in Word: refused here,
+# so that nobody publishes it without describing it.
+IMAGE_PLACEHOLDER = "BESCHRIJF DEZE AFBEELDING"
+
 # A Markdown image: ![alt](address "title"), the address up to a space or the closing ')'.
 IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^\s)>]*)")
 
@@ -399,6 +403,12 @@ def _check_images(source: SourceFile) -> list[Problem]:
                     f"de afbeelding '{address}' komt van een andere website. Dat mag niet: "
                     "die website zou zien wie de pagina leest. Zet het bestand in de map "
                     "van de toolkit en vermeld het onder files."
+                )
+            elif alt.strip() == IMAGE_PLACEHOLDER:
+                message = (
+                    f"de afbeelding '{address}' heeft nog geen beschrijving: vervang "
+                    f"'{IMAGE_PLACEHOLDER}' door wat erop staat. Wie de afbeelding niet ziet, "
+                    "hoort die tekst."
                 )
             elif not alt.strip():
                 message = (

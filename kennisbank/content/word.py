@@ -1,0 +1,355 @@
+"""``kennisbank import``: a Word document (.docx) as a new concept document.
+
+mammoth turns the DOCX into HTML (it reads the meaning of Word's styles, not their looks),
+this module adjusts that HTML (headings one level down, since the title is the page's only
+``h1``; footnotes as Markdown footnotes; a numbered list under a heading "Aanbevelingen" as
+``recommendations``), and markdownify writes the Markdown. The front matter starts from the
+kind's template (``kennisbank new``), so the new file has every required field and passes
+``kennisbank check``; title, author, date and a draft summary come from the DOCX.
+
+Images: a toolkit keeps them in its folder, listed under ``files``, with Word's alt text or
+``IMAGE_PLACEHOLDER`` (which ``check`` refuses, so nobody forgets to describe it). The other
+kinds show no images on the site: their images are saved beside the DOCX and the text keeps
+an invisible note where each one was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import mammoth
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, Tag
+from markdownify import MarkdownConverter
+
+from kennisbank import registry
+from kennisbank.content import loader, scaffold
+from kennisbank.content.followup import followed_kinds
+from kennisbank.content.validate import IMAGE_PLACEHOLDER, slugify
+
+MAX_BYTES = 20_000_000  # a Word file larger than this is refused (mostly images)
+RECOMMENDATIONS_HEADING = "aanbevelingen"
+SUMMARY_LIMIT = 400  # the schema's maxLength of summary
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc, and every password-protected DOCX
+
+# Word's title and subtitle styles; headings keep mammoth's defaults (Heading 1 → h1 …).
+# The character styles LibreOffice puts on footnote marks and links carry no meaning of
+# their own: their text is kept, without a message.
+STYLE_MAP = """
+p[style-name='Title'] => h1.kb-title:fresh
+p[style-name='Subtitle'] => p.kb-subtitle:fresh
+r[style-name='Footnote Characters'] =>
+r[style-name='Endnote Characters'] =>
+r[style-name='Footnote Anchor'] =>
+r[style-name='Endnote Anchor'] =>
+r[style-name='Internet Link'] =>
+r[style-name='Hyperlink'] =>
+"""
+
+# mammoth's messages (English) in Dutch, by their beginning.
+MESSAGES = [
+    (
+        re.compile(r"Unrecognised paragraph style: (.+?) \(Style ID: [^)]*\)"),
+        "alinea's met de opmaakstijl '{0}' zijn gewone tekst geworden",
+    ),
+    (
+        re.compile(r"Unrecognised run style: (.+?) \(Style ID: [^)]*\)"),
+        "tekst met de tekenstijl '{0}' is gewone tekst geworden",
+    ),
+    (
+        re.compile(r"Image of type (\S+) is unlikely to display"),
+        "een afbeelding van het type {0} toont geen enkele browser: bewaar ze in Word als PNG "
+        "of JPEG",
+    ),
+    (
+        re.compile(r"An unrecognised element was ignored: (\S+)"),
+        "een onderdeel dat Kennisbank niet kent ({0}) is weggelaten",
+    ),
+    (re.compile(r"(.*)"), "Word meldde: {0}"),
+]
+
+
+class WordError(Exception):
+    """A Word file that cannot be imported; the message is Dutch and names the file."""
+
+
+@dataclass(slots=True)
+class Imported:
+    target: Path
+    kind: str
+    notes: list[str] = field(default_factory=list)  # what was not (fully) converted
+    images: list[Path] = field(default_factory=list)
+    recommendations: int = 0
+
+
+def read(path: Path) -> bytes:
+    """The DOCX's bytes, or a ``WordError`` that says what is wrong with the file."""
+    if not path.is_file():
+        raise WordError(f"{path}: dit bestand bestaat niet.")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise WordError(
+            f"{path}: het bestand is {size / 1e6:.0f} MB, meer dan {MAX_BYTES / 1e6:.0f} MB. "
+            "Verklein de afbeeldingen in Word (Bestand > Afbeeldingen comprimeren) en probeer "
+            "opnieuw."
+        )
+    data = path.read_bytes()
+    if data.startswith(OLE_MAGIC):
+        raise WordError(
+            f"{path}: dit is een beveiligd Word-bestand (met wachtwoord) of een oud .doc-bestand. "
+            "Haal het wachtwoord weg of bewaar het in Word als .docx (Word-document) en probeer "
+            "opnieuw."
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            archive.getinfo("word/document.xml")
+    except (zipfile.BadZipFile, KeyError):
+        raise WordError(
+            f"{path}: dit is geen Word-bestand (.docx). Open het in Word of LibreOffice en "
+            "bewaar het als Word-document (.docx)."
+        ) from None
+    return data
+
+
+def properties(data: bytes) -> tuple[str, str, dt.date | None]:
+    """Title, author and creation date from the DOCX's properties (empty when not set)."""
+    import docx  # python-docx: only here, for the core properties
+
+    core = docx.Document(io.BytesIO(data)).core_properties
+    created = core.created.date() if core.created else None
+    return (core.title or "").strip(), (core.author or "").strip(), created
+
+
+def dutch(message: str) -> str:
+    for pattern, text in MESSAGES:
+        found = pattern.match(message)
+        if found:
+            return text.format(*found.groups())
+    return message  # pragma: no cover (the last pattern matches everything)
+
+
+def text_of(tag: Tag) -> str:
+    return " ".join(tag.get_text().split())
+
+
+class Converter(MarkdownConverter):
+    """markdownify, with mammoth's footnote references as Markdown footnotes."""
+
+    def convert_sup(self, el: Tag, text: str, *args: object, **kwargs: object) -> str:
+        link = el.find("a", href=re.compile(r"^#(foot|end)note-\d+$"))
+        if isinstance(link, Tag):
+            return f"[^{str(link['href']).rsplit('-', 1)[1]}]"
+        return text
+
+
+def convert(data: bytes, image: mammoth.images.ImageConverter) -> tuple[BeautifulSoup, list[str]]:
+    result = mammoth.convert_to_html(io.BytesIO(data), style_map=STYLE_MAP, convert_image=image)
+    notes = [dutch(m.message) for m in result.messages if m.type in ("warning", "error")]
+    return BeautifulSoup(result.value, "html.parser"), list(dict.fromkeys(notes))
+
+
+def take_footnotes(soup: BeautifulSoup) -> list[str]:
+    """Remove mammoth's footnote list; return the Markdown definitions."""
+    definitions = []
+    for item in soup.find_all("li", id=re.compile(r"^(foot|end)note-\d+$")):
+        number = str(item["id"]).rsplit("-", 1)[1]
+        for back in item.find_all("a", href=re.compile(r"^#(foot|end)note-ref-\d+$")):
+            back.decompose()
+        text = " ".join(Converter(escape_misc=False).convert_soup(p) for p in item.find_all("p"))
+        definitions.append(f"[^{number}]: {' '.join(text.split())}")
+        parent = item.parent
+        item.decompose()
+        if isinstance(parent, Tag) and not parent.find("li"):
+            parent.decompose()
+    return definitions
+
+
+def take_recommendations(soup: BeautifulSoup) -> list[str]:
+    """The items of the numbered list under a heading "Aanbevelingen", removed from the
+    text (the metadata is their one source)."""
+    for heading in soup.find_all(re.compile(r"^h[1-6]$")):
+        if text_of(heading).lower().rstrip(":") != RECOMMENDATIONS_HEADING:
+            continue
+        listing = heading.find_next_sibling()
+        if not isinstance(listing, Tag) or listing.name != "ol":
+            continue
+        items = [text_of(li) for li in listing.find_all("li", recursive=False)]
+        heading.decompose()
+        listing.decompose()
+        return [item for item in items if item]
+    return []
+
+
+def shift_headings(soup: BeautifulSoup) -> None:
+    """Word's Heading 1 becomes ``##``: the page title is the only ``#``."""
+    for heading in soup.find_all(re.compile(r"^h[1-6]$")):
+        heading.name = f"h{min(int(heading.name[1]) + 1, 6)}"
+
+
+def summary_of(soup: BeautifulSoup) -> str:
+    """The first real paragraph's text, without footnote marks, cut at a word."""
+    for paragraph in soup.find_all("p"):
+        if "kb-subtitle" in (paragraph.get("class") or []):
+            continue
+        text = " ".join(
+            "".join(
+                str(part) if isinstance(part, NavigableString) else part.get_text()
+                for part in paragraph.descendants
+                if isinstance(part, NavigableString) and not part.find_parent("sup")
+            ).split()
+        )
+        if len(text) > 20:
+            if len(text) <= SUMMARY_LIMIT:
+                return text
+            return text[: SUMMARY_LIMIT - 1].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
+def quoted(value: str) -> str:
+    """A YAML scalar that is always read back as this string (JSON is valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def set_line(text: str, key: str, value: str) -> str:
+    """Replace the value of a top-level key of the template's front matter."""
+    new, count = re.subn(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.M)
+    return new if count else text
+
+
+def set_recommendations(text: str, items: list[str]) -> str:
+    block = "recommendations:\n" + "".join(
+        f"  - id: R{number}\n    text: {quoted(item)}\n" for number, item in enumerate(items, 1)
+    )
+    if not re.search(r"^recommendations:", text, flags=re.M):  # the template has none
+        return text.rstrip("\n") + "\n" + block
+    return re.sub(r"^recommendations:\n(?:(?:  |#).*\n)*", block, text, count=1, flags=re.M)
+
+
+def new_id(root: Path, title: str, wanted: str | None) -> str:
+    doc_id = wanted or "-".join(slugify(title).split("-")[:8])
+    if not loader.SLUG.match(doc_id):
+        raise WordError(
+            f"'{doc_id}' is geen geldig id. Gebruik kleine letters zonder accenten, cijfers en "
+            f"koppeltekens, bijvoorbeeld '{slugify(doc_id)}'."
+        )
+    used = {loader.document_id(p, root) for p in loader.discover(root)}
+    if doc_id in used:
+        raise WordError(
+            f"het id '{doc_id}' bestaat al. Kies er zelf een met --id, bijvoorbeeld '{doc_id}-2'."
+        )
+    return doc_id
+
+
+def import_docx(
+    root: Path,
+    path: Path,
+    kind: str,
+    doc_id: str | None = None,
+    today: dt.date | None = None,
+) -> Imported:
+    """Write the DOCX at ``path`` as a new concept document of ``kind``; nothing is written
+    when it cannot be imported."""
+    today = today or dt.date.today()
+    data = read(path)
+    made = registry.KINDS[kind]
+    in_folder = made.layout == "folder"
+    images: list[tuple[str, bytes, str]] = []  # name, bytes, alt text
+
+    def image(picture: mammoth.documents.Image) -> dict[str, str]:
+        extension = (picture.content_type or "image/png").split("/")[-1].replace("jpeg", "jpg")
+        name = f"afbeelding-{len(images) + 1}.{extension}"
+        with picture.open() as stream:
+            images.append((name, stream.read(), (picture.alt_text or "").strip()))
+        return {"src": name, "alt": images[-1][2] or IMAGE_PLACEHOLDER}
+
+    soup, notes = convert(data, mammoth.images.img_element(image))
+    if not text_of(soup) and not images:
+        raise WordError(f"{path}: het Word-bestand is leeg: er staat geen tekst in.")
+    title_tag = soup.find("h1", class_="kb-title")
+    doc_title, author, created = properties(data)
+    if isinstance(title_tag, Tag):
+        doc_title = doc_title or text_of(title_tag)
+        title_tag.decompose()
+    if not doc_title:
+        first = soup.find(re.compile(r"^h[1-6]$"))
+        doc_title = text_of(first) if isinstance(first, Tag) else path.stem.replace("_", " ")
+    doc_id = new_id(root, doc_title, doc_id)
+    footnotes = take_footnotes(soup)
+    found = take_recommendations(soup) if kind in followed_kinds() else []
+    shift_headings(soup)
+    summary = summary_of(soup)
+    if not in_folder:
+        for tag in soup.find_all("img"):
+            alt = tag.get("alt", "")
+            described = "zonder beschrijving" if alt == IMAGE_PLACEHOLDER else alt
+            tag.replace_with(NavigableString(f"KB-IMAGE-NOTE {tag['src']} {described} KB-END"))
+    body = Converter(
+        heading_style="ATX", bullets="-", strong_em_symbol="*", table_infer_header=True
+    ).convert_soup(soup)
+    body = re.sub(
+        r"KB-IMAGE-NOTE (\S+) (.*?) KB-END",
+        lambda m: (
+            f"<!-- afbeelding uit Word: {m[1]} ({m[2]}); een {made.label.lower()} "
+            "toont geen afbeeldingen -->"
+        ),
+        body,
+    )
+    body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
+    if footnotes:
+        body += "\n" + "\n".join(footnotes) + "\n"
+
+    date = created if created and created <= today else today
+    text = scaffold.template_text(kind, date, scaffold.next_reference(root, kind, date.year))
+    front = text.split("\n---\n", 1)[0]  # the Word text replaces the template's body
+    front = front.replace(
+        "---\n",
+        f"---\n# Gemaakt uit {path.name} met 'kennisbank import': kijk elke waarde na.\n",
+        1,
+    )
+    front = set_line(front, "title", quoted(doc_title))
+    front = set_line(front, "summary", quoted(summary or f"Samenvatting van {doc_title}."))
+    if author:
+        front = set_line(front, "authors", f"[{quoted(author)}]")
+    if found:
+        front = set_recommendations(front, found)
+    if in_folder and images:
+        listed = "".join(
+            f"\n  - path: {name}\n    title: {quoted(alt or f'Afbeelding {n}')}"
+            for n, (name, _, alt) in enumerate(images, 1)
+        )
+        front = re.sub(r"^files: \[\]$", lambda _: "files:" + listed, front, count=1, flags=re.M)
+    document = front + "\n---\n\n" + body
+
+    target = scaffold.target_path(root, kind, doc_id)
+    if target.exists():  # never overwrite an editor's work
+        raise WordError(f"{target.relative_to(root)} bestaat al. Kies een ander id met --id.")
+    image_folder = target.parent if in_folder else path.parent / f"{path.stem}-afbeeldingen"
+    written: list[Path] = []
+    try:
+        if in_folder:
+            target.parent.mkdir(parents=True)
+            written.append(target.parent)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        saved = []
+        if images:
+            image_folder.mkdir(parents=True, exist_ok=True)
+            for name, content, _ in images:
+                (image_folder / name).write_bytes(content)
+                saved.append(image_folder / name)
+                written.append(image_folder / name)
+        target.write_text(document, encoding="utf-8")
+    except OSError as err:
+        for item in reversed(written):
+            shutil.rmtree(item) if item.is_dir() else item.unlink(missing_ok=True)
+        raise WordError(
+            f"{target.relative_to(root)}: kon niet schrijven ({err.strerror})."
+        ) from None
+    return Imported(target, kind, notes, saved, len(found))
