@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup check build serve test lint typecheck unit fuzz chromium nginx pdf-libs clean docs
+.PHONY: setup check build serve cms test lint typecheck unit fuzz chromium nginx pdf-libs clean docs
 
 setup: $(STAMP)
 
@@ -25,6 +25,7 @@ check: $(STAMP)
 ## generated from the JSON Schemas; a test fails while they are out of date.
 docs: $(STAMP)
 	$(BIN)/python scripts/field_tables.py
+	$(BIN)/kennisbank schema --write
 
 ## Build the complete site into site/ (with a PDF of every document: WeasyPrint's libraries
 ## and the PDF font, an npm package, are installed first).
@@ -37,6 +38,14 @@ build: $(STAMP) pdf-libs node_modules
 ## the problems (and MkDocs' warnings) on every page; `make build` stays strict.
 serve: $(STAMP) pdf-libs node_modules
 	$(BIN)/mkdocs serve --no-strict --dirty -a 127.0.0.1:8000
+
+## The preview with the browser CMS at http://127.0.0.1:8000/admin/: its local backend,
+## decap-server (npm), writes what staff save straight into this folder (port 8081, loopback
+## only) and stops with the preview. See docs/editing.md.
+cms: $(STAMP) pdf-libs node_modules
+	PORT=8081 BIND_HOST=127.0.0.1 GIT_REPO_DIRECTORY=$(CURDIR) node_modules/.bin/decap-server & \
+	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/mkdocs serve --no-strict --dirty -a 127.0.0.1:8000
 
 ## Debian's Chromium for the browser tests (never a browser download).
 chromium:

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from kennisbank.content import followup, scaffold, word
+from kennisbank.content import editor_schema, followup, scaffold, word
+from kennisbank.content.loader import load_vocabularies
 from kennisbank.content.loader import discover
 from kennisbank.content.model import errors
 from kennisbank.content.reader import relpath
@@ -138,6 +139,17 @@ def build_parser() -> DutchParser:
     word_import.options.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP
     )
+    schema = sub.add_parser(
+        "schema", help="de metadataregels als JSON Schema, voor teksteditors (VS Code)"
+    )
+    schema.options.add_argument(
+        "--write",
+        action="store_true",
+        help="schrijf ze naar .vscode/ (zoals 'make docs') in plaats van ze te tonen",
+    )
+    schema.options.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP
+    )
     step = sub.add_parser(
         "opvolging", help="noteer wat een overheid deed met een aanbeveling (vandaag)"
     )
@@ -175,6 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_new(root, args.kind, args.id)
         if args.command == "opvolging":
             return cmd_followup(root, args)
+        if args.command == "schema":
+            return cmd_schema(root, args.write)
         if args.command == "import":
             return cmd_import(root, Path(args.docx), args.kind, args.id)
         return cmd_check(root, args.paths, args.format)
@@ -296,6 +310,21 @@ def cmd_new(root: Path, kind: str, doc_id: str) -> int:
         f"{made.article} {made.label.lower()} aangemaakt: {relpath(target, root)}. "
         "Vul de metadata aan en controleer met 'make check'."
     )
+    return 0
+
+
+def cmd_schema(root: Path, write: bool) -> int:
+    """The editor schemas: printed (the metadata one), or written into .vscode/."""
+    vocabularies, _ = load_vocabularies(root)  # its problems are for `check` to report
+    texts = editor_schema.texts(vocabularies)
+    if not write:
+        sys.stdout.write(texts[editor_schema.FILES["metadata"]])
+        return 0
+    for path, text in texts.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        print(f"{path} geschreven")
     return 0
 
 

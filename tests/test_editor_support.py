@@ -3,6 +3,7 @@ a scratch git repository."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -46,3 +47,77 @@ def test_the_pre_commit_hook_stops_a_broken_document(scratch_repo: Path) -> None
     git(scratch_repo, "add", "-A")
     fixed = git(scratch_repo, "commit", "-q", "-m", "hersteld")
     assert fixed.returncode == 0, fixed.stdout
+
+
+def yaml_as_editors_read_it(text: str) -> object:
+    """YAML 1.2 as language servers read it: dates are strings."""
+    import datetime as dt
+
+    import yaml
+
+    def strings(node: object) -> object:
+        if isinstance(node, dict):
+            return {k: strings(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [strings(v) for v in node]
+        return node.isoformat() if isinstance(node, dt.date) else node
+
+    return strings(yaml.safe_load(text))
+
+
+def test_the_editor_schemas_in_vscode_are_the_generated_ones() -> None:
+    from kennisbank.content import editor_schema
+    from kennisbank.content.loader import load_vocabularies
+
+    vocabularies, _ = load_vocabularies(ROOT)
+    for path, text in editor_schema.texts(vocabularies).items():
+        assert (ROOT / path).read_text(encoding="utf-8") == text, f"{path}: run 'make docs'"
+    settings = json.loads((ROOT / ".vscode/settings.json").read_text(encoding="utf-8"))
+    assert settings["yaml.schemas"] == {
+        f"./{editor_schema.FILES['opvolging']}": ["advisories/**/*.opvolging.yml"]
+    }
+
+
+def test_the_metadata_schema_accepts_the_sample_and_refuses_mistakes() -> None:
+    from jsonschema import Draft7Validator
+
+    from kennisbank.content.loader import discover
+
+    schema = json.loads((ROOT / ".vscode/kennisbank-metadata.schema.json").read_text("utf-8"))
+    Draft7Validator.check_schema(schema)
+    validator = Draft7Validator(schema)
+    documents = discover(ROOT)
+    assert len(documents) > 15
+    for path in documents:
+        meta = yaml_as_editors_read_it(path.read_text(encoding="utf-8").split("---\n")[1])
+        assert [e.message for e in validator.iter_errors(meta)] == [], path
+    good = yaml_as_editors_read_it(
+        (ROOT / "kennisbank/schema/examples/advies/valid/sjabloon.md").read_text().split("---\n")[1]
+    )
+    assert isinstance(good, dict) and validator.is_valid(good)
+    for change in [
+        {"domains": ["onbestaand-thema"]},
+        {"type": "boek"},
+        {"reference": "adv 2026"},
+        {"date": "14 maart 2026"},
+        {"onbekende_sleutel": 1},
+        {"addressees": ["minister-van-alles"]},
+    ]:
+        assert not validator.is_valid({**good, **change}), change
+    without_title = {k: v for k, v in good.items() if k != "title"}
+    assert not validator.is_valid(without_title)
+
+
+def test_the_follow_up_schema_accepts_the_sample_and_refuses_mistakes() -> None:
+    from jsonschema import Draft7Validator
+
+    schema = json.loads((ROOT / ".vscode/kennisbank-opvolging.schema.json").read_text("utf-8"))
+    validator = Draft7Validator(schema)
+    files = sorted(ROOT.glob("advisories/**/*.opvolging.yml"))
+    assert files
+    for path in files:
+        data = yaml_as_editors_read_it(path.read_text(encoding="utf-8"))
+        assert [e.message for e in validator.iter_errors(data)] == [], path
+    entry = yaml_as_editors_read_it(files[0].read_text(encoding="utf-8"))["entries"][0]
+    assert not validator.is_valid({"entries": [{**entry, "response": "misschien"}]})
+    assert not validator.is_valid({"entries": [{**entry, "addressee": "de-paus"}]})

@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup
 
-from kennisbank.site import feeds, followup
+from kennisbank.site import cms, feeds, followup
 from kennisbank.site import opendata
 from kennisbank.cache import CardCache, PreviewCache
 from kennisbank.content.model import Corpus, Document, InternalError, Problem
@@ -194,6 +194,9 @@ def generate(
     out.texts.update(followup.exports(corpus, site_url))
     out.texts[f"feeds/{FOLLOWUP.feed}"] = followup.feed(corpus, site_url)
     out.texts["robots.txt"] = robots(site_url)
+    if preview:  # the CMS (admin/) is for editing: the preview has it, `make build` not yet
+        out.texts.update(cms.texts(corpus, site_url))
+        out.files.update(cms.files(corpus.root))
     out.texts["assets/zoekfilters.json"] = json.dumps(search_labels(corpus), ensure_ascii=False)
     return out
 
