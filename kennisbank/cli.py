@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kennisbank.content import editor_schema, followup, scaffold, word
-from kennisbank.content.loader import load_vocabularies
-from kennisbank.content.loader import discover
+from kennisbank.content.loader import discover, load_vocabularies
 from kennisbank.content.model import errors
 from kennisbank.content.reader import relpath
 from kennisbank.content.schema_check import SchemaChecker

@@ -74,7 +74,10 @@ def followup_schema(vocabularies: dict[str, dict[str, str]]) -> dict[str, Any]:
 
 def texts(vocabularies: dict[str, dict[str, str]]) -> dict[str, str]:
     """The files of ``FILES``, as ``make docs`` writes them."""
-    schemas = {"metadata": metadata_schema(vocabularies), "opvolging": followup_schema(vocabularies)}
+    schemas = {
+        "metadata": metadata_schema(vocabularies),
+        "opvolging": followup_schema(vocabularies),
+    }
     return {
         FILES[name]: json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
         for name, schema in schemas.items()
