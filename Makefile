@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup check build serve cms test lint typecheck unit fuzz chromium nginx pdf-libs clean docs
+.PHONY: setup check build serve cms cms-screenshots test lint typecheck unit fuzz chromium nginx pdf-libs clean docs
 
 setup: $(STAMP)
 
@@ -46,6 +46,12 @@ cms: $(STAMP) pdf-libs node_modules
 	PORT=8081 BIND_HOST=127.0.0.1 GIT_REPO_DIRECTORY=$(CURDIR) node_modules/.bin/decap-server & \
 	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/mkdocs serve --no-strict --dirty -a 127.0.0.1:8000
+
+## The editor guide's screenshots of the CMS, taken by its browser test (tests/test_cms.py).
+cms-screenshots: $(STAMP) chromium node_modules
+	CI=true $(BIN)/pytest -q -p no:xdist tests/test_cms.py -k edit
+	mkdir -p content/assets/redactiegids
+	cp build/cms-screenshots/overzicht.png build/cms-screenshots/nieuw-advies.png content/assets/redactiegids/
 
 ## Debian's Chromium for the browser tests (never a browser download).
 chromium:

@@ -100,7 +100,7 @@ def test_a_new_advies_and_an_edit_through_the_cms(
     with decap_server(scratch_repo, port):
         preview = preview_of(scratch_repo)
         preview.wait_until_serving()
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="nl-BE")
         errors: list[str] = []
         page.on("pageerror", lambda err: errors.append(str(err)))
         try:
@@ -126,7 +126,8 @@ def test_a_new_advies_and_an_edit_through_the_cms(
             )
             page.locator("[data-slate-editor]").click()
             page.keyboard.type("De tekst van het advies.")
-            page.screenshot(path=SHOTS / "nieuw-advies.png", full_page=True)
+            page.get_by_label("Titel", exact=True).scroll_into_view_if_needed()
+            page.screenshot(path=SHOTS / "nieuw-advies.png")
             page.get_by_role("button", name="Publiceer").click()
             page.get_by_role("menuitem", name="Publiceer nu").click()
             page.get_by_text("Item opgeslagen").wait_for(timeout=20_000)
@@ -134,6 +135,20 @@ def test_a_new_advies_and_an_edit_through_the_cms(
             page.screenshot(path=SHOTS / "laatste.png", full_page=True)
         made = scratch_repo / "advisories/adviezen/gratis-schoolmaaltijden-voor-iedereen.md"
         assert made.exists(), sorted(p.name for p in made.parent.iterdir())
+
+        # The form refuses what the schema refuses: empty required fields, a bad reference.
+        page.on("dialog", lambda dialog: dialog.accept())  # "leave without saving?"
+        page.goto(preview.url + "admin/#/collections/adviezen/new")
+        page.get_by_label("Kenmerk", exact=True).fill("adviezen 2026")
+        page.get_by_role("button", name="Publiceer").click()
+        page.get_by_role("menuitem", name="Publiceer nu").click()
+        page.get_by_text(re.compile("titel is vereist", re.I)).first.wait_for()
+        page.get_by_text(re.compile("patroon: Uniek kenmerk", re.I)).first.wait_for()
+        page.screenshot(path=SHOTS / "geweigerd.png")
+        errors.clear()  # Decap rejects the refused save's promise with `undefined`
+        assert sorted(p.name for p in made.parent.iterdir()) == [
+            "bestaand-advies.md", made.name
+        ]
         done = check(scratch_repo, str(made.relative_to(scratch_repo)))
         assert done.returncode == 0, done.stdout + made.read_text()
         meta = yaml.safe_load(made.read_text().split("---\n")[1])

@@ -103,10 +103,8 @@ def field(name: str, prop: dict[str, Any], required: bool, corpus: Corpus) -> di
     else:
         out["widget"] = "text" if prop.get("maxLength", 0) > 200 else "string"
         if prop.get("pattern"):
-            out["pattern"] = [
-                prop["pattern"],
-                f"Ongeldige waarde. {prop.get('description', '')}".strip(),
-            ]
+            # Decap shows "<label> komt niet overeen met het patroon: <this>".
+            out["pattern"] = [prop["pattern"], prop.get("description", prop["pattern"])]
     if name == "status":  # a document made in the CMS starts as a concept
         out["default"] = "concept"
     return out
