@@ -146,9 +146,7 @@ def test_a_new_advies_and_an_edit_through_the_cms(
         page.get_by_text(re.compile("patroon: Uniek kenmerk", re.I)).first.wait_for()
         page.screenshot(path=SHOTS / "geweigerd.png")
         errors.clear()  # Decap rejects the refused save's promise with `undefined`
-        assert sorted(p.name for p in made.parent.iterdir()) == [
-            "bestaand-advies.md", made.name
-        ]
+        assert sorted(p.name for p in made.parent.iterdir()) == ["bestaand-advies.md", made.name]
         done = check(scratch_repo, str(made.relative_to(scratch_repo)))
         assert done.returncode == 0, done.stdout + made.read_text()
         meta = yaml.safe_load(made.read_text().split("---\n")[1])
@@ -249,3 +247,71 @@ def test_the_admin_page_has_its_own_policy_and_is_not_indexed(corpus) -> None:
     shipped = cms.files(ROOT)
     assert "admin/decap/decap-cms.js" in shipped and not any(p.endswith(".map") for p in shipped)
     assert "admin/yaml/index.js" in shipped
+
+
+FILE = (
+    '---\n# kop\ntype: advies\ntitle: "T"\ndate: 2024-05-01\naudiences: [a, b]  # wie\n'
+    "tags: []\nupdated: 2024-06-01\n---\n\nTekst.\n"
+)
+
+
+def run_format(cases: list[dict]) -> list[str]:
+    done = subprocess.run(
+        [
+            "node",
+            str(ROOT / "tests/cms_format.mjs"),
+            str(ROOT / "kennisbank/site/templates/cms.js"),
+            str(ROOT / "node_modules/yaml/browser/dist/index.js"),
+        ],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_cms_format_writes_what_kennisbank_reads() -> None:
+    unchanged, cleared, new, read = run_format(
+        [
+            {"file": FILE},
+            {"file": FILE, "change": {"audiences": None, "updated": "", "title": "no"}},
+            {
+                "data": {
+                    "type": "advies",
+                    "title": "on",
+                    "date": "2026-01-01",
+                    "tags": ["12:30", "yes"],
+                    "audiences": None,
+                    "recommendations": [{"id": "R1", "text": "x", "addressees": None}],
+                    "body": "Tekst.",
+                }
+            },
+            {"file": "---\nexample: yes\ndate: 2024-05-01\n---\n", "only_read": True},
+        ]
+    )
+    # Read as Kennisbank (PyYAML, YAML 1.1) reads it: `yes` is true, a date stays text.
+    assert json.loads(read) | {"body": ""} == {
+        "example": True,
+        "date": "2024-05-01",
+        "body": "",
+        "__kennisbank_front_matter": "example: yes\ndate: 2024-05-01",
+        "__kennisbank_gap": "",
+    }
+    assert unchanged == FILE.replace("  # wie", " # wie")  # one space before an inline comment
+    # A cleared select (null) or date ("") is left out, not written empty; "no" stays text.
+    assert (
+        cleared
+        == '---\n# kop\ntype: advies\ntitle: "no"\ndate: 2024-05-01\ntags: []\n---\n\nTekst.\n'
+    )
+    assert yaml.safe_load(cleared.split("---\n")[1])["title"] == "no"
+    meta = yaml.safe_load(new.split("---\n")[1])
+    assert meta == {
+        "type": "advies",
+        "title": "on",
+        "date": __import__("datetime").date(2026, 1, 1),
+        "tags": ["12:30", "yes"],
+        "recommendations": [{"id": "R1", "text": "x"}],
+    }
+    assert new.startswith('---\ntype: advies\ntitle: "on"\ndate: 2026-01-01\n')

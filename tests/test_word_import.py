@@ -269,3 +269,22 @@ def test_every_kind_can_be_imported(scratch_repo: Path, tmp_path: Path, kind: st
     problems = check(scratch_repo, str(target.relative_to(scratch_repo)))
     # Only a toolkit shows images, and its image without description is the one problem.
     assert problems.returncode == (1 if kind == "toolkit" else 0), problems.stdout
+
+
+def test_titles_and_recommendations_are_taken_as_staff_see_them(
+    scratch_repo: Path, tmp_path: Path
+) -> None:
+    """The visible title wins over the file's property; a backslash stays; an advies
+    without a list "Aanbevelingen" gets no example recommendation from the template."""
+    document = docx.Document()
+    document.core_properties.title = "Sjabloon van de dienst"  # a company template's title
+    document.add_paragraph("Toegang tot G:\\Gedeeld en andere mappen", style="Title")
+    document.add_paragraph("Een eerste alinea die lang genoeg is om samenvatting te worden.")
+    document.save(tmp_path / "titel.docx")
+    done = run_import(scratch_repo, str(tmp_path / "titel.docx"), "--kind", "advies")
+    assert done.returncode == 0, done.stderr
+    target = scratch_repo / "advisories/adviezen/toegang-tot-g-gedeeld-en-andere-mappen.md"
+    meta, _ = front_and_body(target)
+    assert meta["title"] == "Toegang tot G:\\Gedeeld en andere mappen"
+    assert "recommendations" not in meta
+    assert check(scratch_repo, str(target.relative_to(scratch_repo))).returncode == 0

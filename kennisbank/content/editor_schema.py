@@ -16,7 +16,7 @@ from kennisbank.content.schema_check import FOLLOWUP_SCHEMA, _deref, flattened, 
 from kennisbank.registry import KINDS
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
-FILES = {  # where `make docs` writes them (.vscode/settings.json points at them)
+FILES = {  # where `make docs` writes them (.vscode/settings.json maps the follow-up one)
     "metadata": ".vscode/kennisbank-metadata.schema.json",
     "opvolging": ".vscode/kennisbank-opvolging.schema.json",
 }

@@ -37,6 +37,7 @@ from kennisbank.content.validate import IMAGE_PLACEHOLDER, slugify
 MAX_BYTES = 20_000_000  # a Word file larger than this is refused (mostly images)
 RECOMMENDATIONS_HEADING = "aanbevelingen"
 SUMMARY_LIMIT = 400  # the schema's maxLength of summary
+WEB_IMAGES = {"image/png": "png", "image/jpeg": "jpg"}  # what the site accepts (registry)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc, and every password-protected DOCX
 
 # Word's title and subtitle styles; headings keep mammoth's defaults (Heading 1 → h1 …).
@@ -135,6 +136,12 @@ def dutch(message: str) -> str:
     return message  # pragma: no cover (the last pattern matches everything)
 
 
+def note_label(anchor: str) -> str:
+    """mammoth's ``#footnote-3`` / ``endnote-3`` as a Markdown footnote label: 3 / e3."""
+    number = anchor.rsplit("-", 1)[1]
+    return f"e{number}" if "endnote" in anchor else number
+
+
 def text_of(tag: Tag) -> str:
     return " ".join(tag.get_text().split())
 
@@ -145,7 +152,7 @@ class Converter(MarkdownConverter):
     def convert_sup(self, el: Tag, text: str, *args: object, **kwargs: object) -> str:
         link = el.find("a", href=re.compile(r"^#(foot|end)note-\d+$"))
         if isinstance(link, Tag):
-            return f"[^{str(link['href']).rsplit('-', 1)[1]}]"
+            return f"[^{note_label(str(link['href']))}]"
         return text
 
 
@@ -159,7 +166,7 @@ def take_footnotes(soup: BeautifulSoup) -> list[str]:
     """Remove mammoth's footnote list; return the Markdown definitions."""
     definitions = []
     for item in soup.find_all("li", id=re.compile(r"^(foot|end)note-\d+$")):
-        number = str(item["id"]).rsplit("-", 1)[1]
+        number = note_label(str(item["id"]))
         for back in item.find_all("a", href=re.compile(r"^#(foot|end)note-ref-\d+$")):
             back.decompose()
         text = " ".join(Converter(escape_misc=False).convert_soup(p) for p in item.find_all("p"))
@@ -180,6 +187,8 @@ def take_recommendations(soup: BeautifulSoup) -> list[str]:
         listing = heading.find_next_sibling()
         if not isinstance(listing, Tag) or listing.name != "ol":
             continue
+        for mark in listing.find_all("sup"):  # footnote marks stay out of the metadata
+            mark.decompose()
         items = [text_of(li) for li in listing.find_all("li", recursive=False)]
         heading.decompose()
         listing.decompose()
@@ -219,7 +228,8 @@ def quoted(value: str) -> str:
 
 def set_line(text: str, key: str, value: str) -> str:
     """Replace the value of a top-level key of the template's front matter."""
-    new, count = re.subn(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.M)
+    line = f"{key}: {value}"  # a function, so a backslash in the value stays as it is
+    new, count = re.subn(rf"^{key}: .*$", lambda _: line, text, count=1, flags=re.M)
     return new if count else text
 
 
@@ -229,7 +239,9 @@ def set_recommendations(text: str, items: list[str]) -> str:
     )
     if not re.search(r"^recommendations:", text, flags=re.M):  # the template has none
         return text.rstrip("\n") + "\n" + block
-    return re.sub(r"^recommendations:\n(?:(?:  |#).*\n)*", block, text, count=1, flags=re.M)
+    return re.sub(
+        r"^recommendations:\n(?:(?:  |#).*\n)*", lambda _: block, text, count=1, flags=re.M
+    )
 
 
 def new_id(root: Path, title: str, wanted: str | None) -> str:
@@ -263,23 +275,45 @@ def import_docx(
     images: list[tuple[str, bytes, str]] = []  # name, bytes, alt text
 
     def image(picture: mammoth.documents.Image) -> dict[str, str]:
-        extension = (picture.content_type or "image/png").split("/")[-1].replace("jpeg", "jpg")
-        name = f"afbeelding-{len(images) + 1}.{extension}"
+        kind_of = picture.content_type or ""
+        if kind_of not in WEB_IMAGES:
+            notes.append(
+                f"een afbeelding van het type {kind_of or 'onbekend'} is weggelaten: bewaar ze "
+                "in Word als PNG of JPEG en importeer opnieuw"
+            )
+            return {}
+        name = f"afbeelding-{len(images) + 1}.{WEB_IMAGES[kind_of]}"
         with picture.open() as stream:
             images.append((name, stream.read(), (picture.alt_text or "").strip()))
         return {"src": name, "alt": images[-1][2] or IMAGE_PLACEHOLDER}
 
-    soup, notes = convert(data, mammoth.images.img_element(image))
+    notes: list[str] = []
+    try:
+        soup, messages = convert(data, mammoth.images.img_element(image))
+        doc_title, author, created = properties(data)
+    except (ValueError, KeyError, zipfile.BadZipFile) as err:  # not a Word document inside
+        raise WordError(
+            f"{path}: Kennisbank kan dit Word-bestand niet lezen ({type(err).__name__}). "
+            "Bewaar het in Word als gewoon Word-document (.docx) en probeer opnieuw."
+        ) from None
+    notes = list(dict.fromkeys([*messages, *notes]))
+    for left_out in soup.find_all("img", src=False):  # an image of a type the site refuses
+        left_out.decompose()
     if not text_of(soup) and not images:
         raise WordError(f"{path}: het Word-bestand is leeg: er staat geen tekst in.")
+    # The title staff see in the document wins over the file's properties (a company
+    # template's property title would give every import the same title).
     title_tag = soup.find("h1", class_="kb-title")
-    doc_title, author, created = properties(data)
-    if isinstance(title_tag, Tag):
-        doc_title = doc_title or text_of(title_tag)
+    if isinstance(title_tag, Tag) and text_of(title_tag):
+        doc_title = text_of(title_tag)
         title_tag.decompose()
     if not doc_title:
-        first = soup.find(re.compile(r"^h[1-6]$"))
-        doc_title = text_of(first) if isinstance(first, Tag) else path.stem.replace("_", " ")
+        first = soup.find("h1")
+        if isinstance(first, Tag) and text_of(first):
+            doc_title = text_of(first)
+            first.decompose()  # it is the page's title now, not a section
+        else:
+            doc_title = path.stem.replace("_", " ")
     doc_id = new_id(root, doc_title, doc_id)
     footnotes = take_footnotes(soup)
     found = take_recommendations(soup) if kind in followed_kinds() else []
@@ -291,7 +325,11 @@ def import_docx(
             described = "zonder beschrijving" if alt == IMAGE_PLACEHOLDER else alt
             tag.replace_with(NavigableString(f"KB-IMAGE-NOTE {tag['src']} {described} KB-END"))
     body = Converter(
-        heading_style="ATX", bullets="-", strong_em_symbol="*", table_infer_header=True
+        heading_style="ATX",
+        bullets="-",
+        strong_em_symbol="*",
+        table_infer_header=True,
+        keep_inline_images_in=["td", "th"],
     ).convert_soup(soup)
     body = re.sub(
         r"KB-IMAGE-NOTE (\S+) (.*?) KB-END",
@@ -319,6 +357,8 @@ def import_docx(
         front = set_line(front, "authors", f"[{quoted(author)}]")
     if found:
         front = set_recommendations(front, found)
+    else:  # the template's example recommendation must not be published as ours
+        front = re.sub(r"^recommendations:\n(?:  .*\n)*", "", front, count=1, flags=re.M)
     if in_folder and images:
         listed = "".join(
             f"\n  - path: {name}\n    title: {quoted(alt or f'Afbeelding {n}')}"

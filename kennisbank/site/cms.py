@@ -21,8 +21,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kennisbank.content.model import Corpus
 from kennisbank.content.schema_check import flattened
 from kennisbank.registry import KINDS, PUBLISHER
@@ -76,13 +74,14 @@ def field(name: str, prop: dict[str, Any], required: bool, corpus: Corpus) -> di
             if prop.get("minItems"):
                 out["min"] = prop["minItems"]
     elif name == "related":
-        # Decap's relation widget reads one collection; related ids cross all kinds.
+        # Decap's relation widget reads one collection; related ids cross all kinds. Only
+        # published documents: `check` refuses a link from a published one to a concept.
         out |= {
             "widget": "select",
             "multiple": True,
             "options": [
                 {"label": f"{d.title} ({KINDS[d.kind].label.lower()})", "value": d.id}
-                for d in sorted(corpus.documents, key=lambda d: d.title)
+                for d in sorted(corpus.published(), key=lambda d: d.title)
             ],
         }
     elif "enum" in prop:
@@ -177,7 +176,10 @@ def texts(corpus: Corpus, site_url: str) -> dict[str, str]:
     script = script.replace("/*ORDER*/[]", json.dumps(order))
     return {
         f"{FOLDER}/index.html": page(),
-        f"{FOLDER}/config.yml": yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+        # JSON is YAML too, and writing it is ~50 times faster than PyYAML's dump: with
+        # `related` listing every document, the dump cost 1.3 s per preview rebuild at
+        # 1,000 documents.
+        f"{FOLDER}/config.yml": json.dumps(data, ensure_ascii=False, indent=1) + "\n",
         f"{FOLDER}/kennisbank-cms.js": script,
         f"{FOLDER}/manual-init.js": "window.CMS_MANUAL_INIT = true;\n",
     }
