@@ -51,6 +51,8 @@ class PreviewCache:
     pages: PageCache = field(default_factory=dict)  # generate: document pages
     cards: CardCache = field(default_factory=dict)  # generate: rendered cards
     rows: RowCache = field(default_factory=dict)  # opendata: export lines and rows
+    # generate: the follow-up dashboard and addressee pages, with what they were made of
+    followup_pages: tuple[Any, dict[str, PageSource]] | None = None
     # page_files: the hash of each page file written, the page object it was computed
     # from, and what the last build wrote (output path -> source path).
     stamps: dict[str, str] = field(default_factory=dict)

@@ -25,8 +25,8 @@ FILE = "advisories/adviezen/een-advies.opvolging.yml"
 RECS = (
     "addressees: [minister-onderwijs, vlaamse-regering]\n"
     "recommendations:\n"
-    "  - id: R1\n    text: \"Voer een maximumfactuur in.\"\n"
-    "  - id: R2\n    text: \"Geef ouders een kostenoverzicht.\"\n"
+    '  - id: R1\n    text: "Voer een maximumfactuur in."\n'
+    '  - id: R2\n    text: "Geef ouders een kostenoverzicht."\n'
     "    addressees: [vlaamse-regering]\n"
 )
 TODAY = dt.date(2026, 6, 1)
@@ -52,8 +52,14 @@ def test_example(path: Path, checker: SchemaChecker) -> None:
     assert all(p.line > 1 and p.path.endswith(path.name) for p in problems)
 
 
-def entry(rec: str = "R1", day: str = "2025-03-01", who: str = "minister-onderwijs",
-          response: str = "aanvaard", implementation: str = "lopend", extra: str = "") -> str:
+def entry(
+    rec: str = "R1",
+    day: str = "2025-03-01",
+    who: str = "minister-onderwijs",
+    response: str = "aanvaard",
+    implementation: str = "lopend",
+    extra: str = "",
+) -> str:
     return (
         f"  - recommendation: {rec}\n    date: {day}\n    addressee: {who}\n"
         f"    response: {response}\n    implementation: {implementation}\n"
@@ -77,13 +83,18 @@ def check(root: Path, *entries: str) -> list:
         ((entry(day="2024-12-31"),), "entries[0].date", "vóór de datum van het document"),
         ((entry(day="2025-05-01"), entry(day="2025-04-01")), "entries[1].date", "volgorde"),
         (
-            (entry(response="verworpen", implementation="niet-gestart"),
-             entry(day="2025-06-01", implementation="uitgevoerd")),
+            (
+                entry(response="verworpen", implementation="niet-gestart"),
+                entry(day="2025-06-01", implementation="uitgevoerd"),
+            ),
             "entries[1].note",
             "verworpen",
         ),
-        ((entry(extra="    note: \"x\"\n").replace("https://example.org/x", "geen-document"),),
-         "entries[0].source", "geen document van deze site"),
+        (
+            (entry(extra='    note: "x"\n').replace("https://example.org/x", "geen-document"),),
+            "entries[0].source",
+            "geen document van deze site",
+        ),
     ],
 )
 def test_bad_follow_up_is_named_with_file_and_line(
@@ -98,15 +109,20 @@ def test_bad_follow_up_is_named_with_file_and_line(
 
 
 def test_a_good_follow_up_loads(scratch_repo: Path) -> None:
-    assert check(
-        scratch_repo,
-        entry(response="verworpen", implementation="niet-gestart"),
-        entry(day="2025-06-01", implementation="uitgevoerd", extra="    note: \"Toch.\"\n"),
-        entry(rec="R2", who="vlaamse-regering"),
-    ) == []
+    assert (
+        check(
+            scratch_repo,
+            entry(response="verworpen", implementation="niet-gestart"),
+            entry(day="2025-06-01", implementation="uitgevoerd", extra='    note: "Toch."\n'),
+            entry(rec="R2", who="vlaamse-regering"),
+        )
+        == []
+    )
     corpus, _ = load_corpus(scratch_repo, today=TODAY)
     assert [e.implementation for e in corpus.followups["een-advies"]] == [
-        "niet-gestart", "uitgevoerd", "lopend"
+        "niet-gestart",
+        "uitgevoerd",
+        "lopend",
     ]
 
 
@@ -120,21 +136,43 @@ def test_a_follow_up_file_without_its_document(scratch_repo: Path) -> None:
 def cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kennisbank.cli", "opvolging", *args],
-        cwd=root, capture_output=True, text=True, timeout=120,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_recording_a_step_appends_it_and_keeps_the_file(scratch_repo: Path) -> None:
     write_doc(scratch_repo, DOC, advies(extra=RECS, date="2025-01-10"))
-    done = cli(scratch_repo, "ADV-2025-01/R2", "--antwoord", "aanvaard", "--uitvoering",
-               "lopend", "--bron", "https://example.org/a")
+    done = cli(
+        scratch_repo,
+        "ADV-2025-01/R2",
+        "--antwoord",
+        "aanvaard",
+        "--uitvoering",
+        "lopend",
+        "--bron",
+        "https://example.org/a",
+    )
     assert done.returncode == 0, done.stderr
     first = (scratch_repo / FILE).read_text(encoding="utf-8")
     assert f"date: {dt.date.today().isoformat()}" in first
-    assert "addressee: \"vlaamse-regering\"" in first  # the one addressee of R2
-    done = cli(scratch_repo, "ADV-2025-01/R1", "--antwoord", "verworpen", "--uitvoering",
-               "niet-gestart", "--bron", "https://example.org/b", "--adressaat",
-               "minister-onderwijs", "--notitie", "Niet nu: \"later\".")
+    assert 'addressee: "vlaamse-regering"' in first  # the one addressee of R2
+    done = cli(
+        scratch_repo,
+        "ADV-2025-01/R1",
+        "--antwoord",
+        "verworpen",
+        "--uitvoering",
+        "niet-gestart",
+        "--bron",
+        "https://example.org/b",
+        "--adressaat",
+        "minister-onderwijs",
+        "--notitie",
+        'Niet nu: "later".',
+    )
     assert done.returncode == 0, done.stderr
     second = (scratch_repo / FILE).read_text(encoding="utf-8")
     assert second.startswith(first)  # what was there stays as it was
@@ -145,8 +183,11 @@ def test_recording_a_step_appends_it_and_keeps_the_file(scratch_repo: Path) -> N
 @pytest.mark.parametrize(
     ("args", "code", "words"),
     [
-        (("ADV-2025-01/R1", "--antwoord", "aanvaard", "--uitvoering", "lopend", "--bron", "x-y"),
-         2, "--adressaat"),
+        (
+            ("ADV-2025-01/R1", "--antwoord", "aanvaard", "--uitvoering", "lopend", "--bron", "x-y"),
+            2,
+            "--adressaat",
+        ),
         (("ADV-2025-01/R7", "--antwoord", "aanvaard", "--uitvoering", "lopend"), 2, "R1, R2"),
         (("ADV-2025-01/R2", "--antwoord", "aanvaard", "--uitvoering", "lopend"), 1, "source"),
         (("ADV-2025-01/R2", "--antwoord", "ja", "--uitvoering", "lopend"), 2, "bestaat niet"),
@@ -184,8 +225,13 @@ def test_a_body_that_repeats_a_recommendation_is_warned(scratch_repo: Path) -> N
     body = "## Aanbevelingen\n\n- **R1** – Voer een maximumfactuur in voor iedereen."
     recs = RECS.replace("Voer een maximumfactuur in.", "Voer een maximumfactuur in voor iedereen.")
     write_doc(scratch_repo, DOC, advies(extra=recs, body=body))
-    done = subprocess.run([sys.executable, "-m", "kennisbank.cli", "check", "--format", "json"],
-                          cwd=scratch_repo, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "kennisbank.cli", "check", "--format", "json"],
+        cwd=scratch_repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout  # a warning stops nothing
     assert '"severity": "warning"' in done.stdout and "herhaalt aanbeveling R1" in done.stdout
 
@@ -205,8 +251,13 @@ def test_bad_follow_up_stops_check_and_build_and_keeps_the_site(
     write_doc(scratch_repo, DOC, advies(extra=RECS, date="2025-01-10"))
     write_doc(scratch_repo, FILE, "entries:\n" + entry().replace(*change))
     before = old_site(scratch_repo)
-    done = subprocess.run([sys.executable, "-m", "kennisbank.cli", "check"],
-                          cwd=scratch_repo, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "kennisbank.cli", "check"],
+        cwd=scratch_repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"{FILE}:{line}: " in done.stdout and words in done.stdout, done.stdout
     built = subprocess.run([*BUILD, str(scratch_repo)], capture_output=True, text=True)
@@ -214,3 +265,37 @@ def test_bad_follow_up_stops_check_and_build_and_keeps_the_site(
     output = built.stdout + built.stderr
     assert f"{FILE}:{line}: " in output and "Traceback" not in output, output
     assert tree_hash(scratch_repo / "site") == before
+
+
+def test_the_preview_updates_the_dashboard_when_follow_up_changes(
+    scratch_repo: Path, preview_of
+) -> None:
+    """The preview keeps the follow-up pages between rebuilds while nothing they show
+    changed; a new step, or a changed recommendation, shows at once."""
+    write_doc(scratch_repo, DOC, advies(extra=RECS, date="2025-01-10", body="## Kop\n\nTekst."))
+    write_doc(scratch_repo, FILE, "entries:\n" + entry())
+    preview = preview_of(scratch_repo)
+    preview.wait_until_serving()
+    assert "Uitvoering: Lopend" in preview.get("opvolging/minister-onderwijs/")[1]
+    doc = scratch_repo / DOC
+    doc.write_text(doc.read_text().replace("Tekst.", "Andere tekst."), encoding="utf-8")
+    preview.wait_for(lambda: "Andere tekst." in preview.get("adviezen/een-advies/")[1], "edit")
+    assert "Uitvoering: Lopend" in preview.get("opvolging/minister-onderwijs/")[1]
+    (scratch_repo / FILE).write_text(
+        "entries:\n" + entry() + entry(day="2025-04-01", implementation="uitgevoerd"),
+        encoding="utf-8",
+    )
+    preview.wait_for(
+        lambda: "Uitvoering: Uitgevoerd" in preview.get("opvolging/minister-onderwijs/")[1],
+        "the new step on the addressee page",
+    )
+    doc.write_text(
+        doc.read_text().replace(
+            "Voer een maximumfactuur in.", "Voer een strengere maximumfactuur in."
+        ),
+        encoding="utf-8",
+    )
+    preview.wait_for(
+        lambda: "strengere maximumfactuur" in preview.get("opvolging/minister-onderwijs/")[1],
+        "the changed recommendation on the addressee page",
+    )

@@ -241,6 +241,22 @@ def table_rows(
     return [{"label": label, "url": url, "counts": counts} for label, url, counts in rows]
 
 
+def page_inputs(corpus: Corpus, today: dt.date) -> tuple[Any, ...]:
+    """Everything ``pages`` reads, as plain values: the followed documents' metadata (not
+    their text), their follow-up entries, the labels and the date."""
+    kinds = followed_kinds()
+    return (
+        today,
+        json.dumps(corpus.vocabularies, sort_keys=True),
+        tuple(
+            (d.id, d.url, d.title, d.date, json.dumps(d.meta, sort_keys=True, default=str),
+             corpus.followups.get(d.id, ()))
+            for d in corpus.published()
+            if d.kind in kinds
+        ),
+    )
+
+
 def pages(
     corpus: Corpus, today: dt.date, front_matter: Callable[..., str]
 ) -> dict[str, PageSource]:
