@@ -9,7 +9,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, advies, free_port, write_doc
+from conftest import ROOT, advies, free_port, run_cli, write_doc
 
 from kennisbank.content.schema_check import flattened
 from kennisbank.pipeline import load
@@ -81,13 +80,7 @@ def decap_server(root: Path, port: int) -> Iterator[None]:
 
 
 def check(root: Path, path: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kennisbank.cli", "check", path],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli(root, "check", path)
 
 
 def test_a_new_advies_and_an_edit_through_the_cms(

@@ -7,13 +7,12 @@ import datetime as dt
 import io
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import docx
 import pytest
 import yaml
-from conftest import ROOT, tiny_png, tree_hash
+from conftest import ROOT, run_cli, tiny_png, tree_hash
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
@@ -27,23 +26,11 @@ DOC = "advisories/adviezen/toegankelijke-loketten-in-de-gemeente.md"
 
 
 def run_import(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kennisbank.cli", "import", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli(root, "import", *args)
 
 
 def check(root: Path, path: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kennisbank.cli", "check", path],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli(root, "check", path)
 
 
 def link(paragraph, text: str, url: str) -> None:

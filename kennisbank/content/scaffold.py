@@ -53,7 +53,8 @@ def next_reference(root: Path, kind: str, year: int) -> str | None:
     return f"{prefix}-{year}-{number:02d}"
 
 
-def create(root: Path, kind: str, doc_id: str) -> Path:
+def check_id(root: Path, doc_id: str) -> None:
+    """A new document's id: valid, and not used by any document yet."""
     if not loader.SLUG.match(doc_id):
         raise TemplateError(
             f"'{doc_id}' is geen geldig id. Gebruik kleine letters zonder accenten, cijfers en "
@@ -62,6 +63,10 @@ def create(root: Path, kind: str, doc_id: str) -> Path:
     used = {loader.document_id(p, root) for p in loader.discover(root)}
     if doc_id in used:
         raise TemplateError(f"het id '{doc_id}' bestaat al. Kies een ander id.")
+
+
+def create(root: Path, kind: str, doc_id: str) -> Path:
+    check_id(root, doc_id)
     target = target_path(root, kind, doc_id)
     if target.exists():  # never overwrite an editor's work
         raise TemplateError(f"{target.relative_to(root)} bestaat al. Kies een ander id.")

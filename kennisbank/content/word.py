@@ -30,7 +30,7 @@ from bs4.element import NavigableString, Tag
 from markdownify import MarkdownConverter
 
 from kennisbank import registry
-from kennisbank.content import loader, scaffold
+from kennisbank.content import scaffold
 from kennisbank.content.followup import followed_kinds
 from kennisbank.content.validate import IMAGE_PLACEHOLDER, slugify
 
@@ -246,16 +246,10 @@ def set_recommendations(text: str, items: list[str]) -> str:
 
 def new_id(root: Path, title: str, wanted: str | None) -> str:
     doc_id = wanted or "-".join(slugify(title).split("-")[:8])
-    if not loader.SLUG.match(doc_id):
-        raise WordError(
-            f"'{doc_id}' is geen geldig id. Gebruik kleine letters zonder accenten, cijfers en "
-            f"koppeltekens, bijvoorbeeld '{slugify(doc_id)}'."
-        )
-    used = {loader.document_id(p, root) for p in loader.discover(root)}
-    if doc_id in used:
-        raise WordError(
-            f"het id '{doc_id}' bestaat al. Kies er zelf een met --id, bijvoorbeeld '{doc_id}-2'."
-        )
+    try:
+        scaffold.check_id(root, doc_id)
+    except scaffold.TemplateError as err:
+        raise WordError(f"{err} Geef het met --id, bijvoorbeeld --id {doc_id}-2.") from None
     return doc_id
 
 
