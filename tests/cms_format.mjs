@@ -15,6 +15,7 @@ globalThis.window = {
 const module = join(mkdtempSync(join(tmpdir(), "kb-cms-")), "cms.mjs");
 writeFileSync(module, readFileSync(template, "utf8")
   .replace("./yaml/index.js", library)
+  .replace("/*FORMAT*/", "kb-frontmatter")
   .replace("/*ORDER*/[]", JSON.stringify(["type", "title", "date", "audiences", "tags", "updated"])));
 await import(module);
 const cases = JSON.parse(readFileSync(0, "utf8"));

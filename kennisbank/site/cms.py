@@ -32,13 +32,13 @@ DECAP = Path("node_modules/decap-cms/dist")
 YAML_JS = Path("node_modules/yaml/browser/dist")
 
 
-# The page's own policy: Decap compiles its config schema at run time (eval) and styles
-# itself with inline styles; it talks to decap-server on localhost. See docs/editing.md.
 def local_backend() -> str:
     return f"http://localhost:{os.environ.get(PORT, '8081')}"
 
 
 def csp() -> str:
+    """The page's own policy: Decap compiles its config schema at run time (eval), styles
+    itself with inline styles and talks to decap-server on localhost (docs/editing.md)."""
     return (
         "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
         f"img-src 'self' data: blob:; connect-src 'self' {local_backend()}; "
@@ -70,9 +70,7 @@ def field(name: str, prop: dict[str, Any], required: bool, corpus: Corpus) -> di
             "options": [{"label": v, "value": k} for k, v in values.items()],
         }
         if prop.get("type") == "array":
-            out["multiple"] = True
-            if prop.get("minItems"):
-                out["min"] = prop["minItems"]
+            out["multiple"] = True  # "at least one" is `required` (Decap's `min` skips 0)
     elif name == "related":
         # Decap's relation widget reads one collection; related ids cross all kinds. Only
         # published documents: `check` refuses a link from a published one to a concept.
@@ -173,7 +171,7 @@ def texts(corpus: Corpus, site_url: str) -> dict[str, str]:
     data = {k: v for k, v in config(corpus, site_url).items() if v is not None}
     order = list(dict.fromkeys(key for kind in KINDS for key in flattened(kind)["properties"]))
     script = resources.files("kennisbank.site").joinpath("templates/cms.js").read_text("utf-8")
-    script = script.replace("/*ORDER*/[]", json.dumps(order))
+    script = script.replace("/*ORDER*/[]", json.dumps(order)).replace("/*FORMAT*/", FORMAT)
     return {
         f"{FOLDER}/index.html": page(),
         # JSON is YAML too, and writing it is ~50 times faster than PyYAML's dump: with

@@ -85,6 +85,6 @@ function toFile(data) {
   return `---\n${front}---\n${gap}${text}${text.endsWith("\n") ? "" : "\n"}`;
 }
 
-window.CMS.registerCustomFormat("kb-frontmatter", "md", { fromFile, toFile });
+window.CMS.registerCustomFormat("/*FORMAT*/", "md", { fromFile, toFile }); // cms.FORMAT
 window.CMS.registerPreviewStyle("../assets/kennisbank.css");
 window.CMS.init();
