@@ -83,7 +83,7 @@ DEBUG_HELP = "toon technische details bij een interne fout"
 def build_parser() -> DutchParser:
     parser = DutchParser(
         prog="kennisbank",
-        description="Kennisbank: controleer en maak documenten, en noteer hun opvolging."
+        description="Kennisbank: controleer en maak documenten, en noteer hun opvolging.",
     )
     parser.options.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     sub = parser.add_subparsers(
@@ -313,7 +313,8 @@ def cmd_new(root: Path, kind: str, doc_id: str) -> int:
 
 
 def cmd_schema(root: Path, write: bool) -> int:
-    """The editor schemas: printed (the metadata one), or written into .vscode/."""
+    """The editor schemas: printed (the metadata one), or written into .vscode/ (with
+    remark's configuration that points at them)."""
     vocabularies, _ = load_vocabularies(root)  # its problems are for `check` to report
     texts = editor_schema.texts(vocabularies)
     if not write:

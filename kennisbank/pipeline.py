@@ -101,7 +101,8 @@ class Assembly:
     what the engine's configuration says of it). ``problems``: what a preview reports;
     ``clashes``: files of ``content/`` at a path Kennisbank writes (a preview keeps them);
     ``changed``: when each page last changed, for the sitemap (generated pages from their
-    documents, site pages from git; a page without a date is left out)."""
+    documents, site pages from git; a page without a date is left out); ``headers``:
+    folders that get other response headers than the site (``publish.finish``)."""
 
     pages: dict[str, PageSource] = field(default_factory=dict)
     drafts: set[str] = field(default_factory=set)
@@ -111,6 +112,7 @@ class Assembly:
     problems: list[Problem] = field(default_factory=list)
     clashes: set[str] = field(default_factory=set)
     changed: dict[str, dt.date] = field(default_factory=dict)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
     documents: int = 0
 
 
@@ -202,6 +204,7 @@ class SiteBuilder:
             generated=set(output.pages),
             problems=problems,
             clashes={path for path in made if path in existing},
+            headers=output.headers,
             documents=len(corpus.documents),
         )
         with_blocks: dict[str, PageSource] = {}

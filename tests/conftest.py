@@ -331,6 +331,22 @@ def tree_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
+# A CMS setting that publishes /admin/ with GitHub (one of the schema's valid examples).
+CMS_GITHUB = (ROOT / "kennisbank/schema/examples/cms/valid/github.yml").read_text("utf-8")
+
+
+@pytest.fixture(scope="session")
+def cms_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small repository whose setting (content/_data/cms.yml) publishes the CMS with
+    GitHub, built by `make build`'s script; its site folder."""
+    root = make_scratch_repo(tmp_path_factory.mktemp("cms-repo"))
+    write_doc(root, "advisories/adviezen/een-advies.md", advies())
+    (root / "content/_data/cms.yml").write_text(CMS_GITHUB, encoding="utf-8")
+    built = subprocess.run([*BUILD, str(root)], capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout + built.stderr
+    return root / "site"
+
+
 def old_site(root: Path) -> str:
     """A previous site/ in ``root``, as a build must leave it on failure; its hash."""
     (root / "site/adviezen").mkdir(parents=True)

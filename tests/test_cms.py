@@ -235,7 +235,9 @@ def test_every_field_has_a_dutch_label(corpus) -> None:
 def test_the_admin_page_has_its_own_policy_and_is_not_indexed(corpus) -> None:
     page = cms.texts(corpus, "")["admin/index.html"]
     assert '<meta name="robots" content="noindex, nofollow">' in page
-    assert f'content="{cms.csp()}"' in page and "'unsafe-eval'" in cms.csp()
+    policy = cms.csp({}, preview=True)
+    assert f'content="{policy}"' in page and "'unsafe-eval'" in policy
+    assert f"connect-src 'self' {cms.local_backend()};" in policy
     assert "data-pagefind-body" not in page
     shipped = cms.files(ROOT)
     assert "admin/decap/decap-cms.js" in shipped and not any(p.endswith(".map") for p in shipped)
@@ -308,3 +310,23 @@ def test_the_cms_format_writes_what_kennisbank_reads() -> None:
         "recommendations": [{"id": "R1", "text": "x"}],
     }
     assert new.startswith('---\ntype: advies\ntitle: "on"\ndate: 2026-01-01\n')
+
+
+def test_a_changed_list_keeps_its_comments() -> None:
+    """The comment beside a list, above it, and beside an item that stays, survive a
+    change of that list in the form."""
+    (changed,) = run_format(
+        [
+            {
+                "file": (
+                    "---\ntype: advies\naudiences: [a, b]  # wie\ntags:\n  # de labels\n"
+                    "  - x  # eerste\n  - y\n---\n\nTekst.\n"
+                ),
+                "change": {"audiences": ["a", "c"], "tags": ["z", "x"]},
+            }
+        ]
+    )
+    assert changed == (
+        "---\ntype: advies\naudiences: [a, c] # wie\ntags:\n  # de labels\n"
+        "  - z\n  - x # eerste\n---\n\nTekst.\n"
+    )

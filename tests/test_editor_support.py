@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, advies, write_doc
 
 GIT = ["git", "-c", "user.email=redactie@example.org", "-c", "user.name=Redactie"]
@@ -121,3 +123,50 @@ def test_the_follow_up_schema_accepts_the_sample_and_refuses_mistakes() -> None:
     entry = yaml_as_editors_read_it(files[0].read_text(encoding="utf-8"))["entries"][0]
     assert not validator.is_valid({"entries": [{**entry, "response": "misschien"}]})
     assert not validator.is_valid({"entries": [{**entry, "addressee": "de-paus"}]})
+
+
+REMARK = ROOT / "node_modules" / ".bin" / "remark"
+
+
+def remark(root: Path, *paths: str) -> subprocess.CompletedProcess[str]:
+    """remark-cli as VS Code's remark extension runs it: .remarkrc.mjs from the folder."""
+    if not REMARK.exists():
+        pytest.fail("remark ontbreekt: 'make test' installeert het met npm ci.")
+    return subprocess.run(
+        [str(REMARK), "--no-stdout", "--frail", "--no-color", *paths],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_remark_finds_front_matter_mistakes_where_vs_code_shows_them(scratch_repo: Path) -> None:
+    """The YAML language server does not read front matter in Markdown; remark-lint with
+    the generated .remarkrc.mjs does: a wrong theme is reported on its line with the
+    allowed values, a valid document and a kind in its own folder have no issue."""
+    for name in (".remarkrc.mjs", ".vscode/kennisbank-metadata.schema.json"):
+        (scratch_repo / name).parent.mkdir(exist_ok=True)
+        shutil.copy(ROOT / name, scratch_repo / name)
+    write_doc(scratch_repo, "advisories/adviezen/goed.md", advies())
+    wrong = advies(ref="ADV-2025-02").replace("domains: [onderwijs]", "domains: [onderwys]")
+    write_doc(scratch_repo, "advisories/adviezen/fout.md", wrong)
+    line = wrong.splitlines().index("domains: [onderwys]") + 1
+    practice = (ROOT / "kennisbank/schema/examples/praktijk/valid/sjabloon.md").read_text()
+    write_doc(scratch_repo, "toolkits/praktijken/een-praktijk.md", practice)
+    done = remark(scratch_repo, "advisories", "toolkits")
+    assert done.returncode == 1, done.stderr
+    report = done.stderr
+    at_line = rf"advisories/adviezen/fout\.md\n(.*\n)*?{line}:\d+-{line}:\d+ +warning"
+    assert re.search(at_line, report), report
+    assert "onderwijs" in report and "frontmatter-schema" in report
+    assert "advisories/adviezen/goed.md: no issues found" in report, report
+    assert "toolkits/praktijken/een-praktijk.md: no issues found" in report, report
+
+
+def test_remark_accepts_the_sample_documents() -> None:
+    done = remark(ROOT, "advisories", "toolkits")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("no issues found") == len(
+        [p for p in (ROOT / "advisories").rglob("*.md") if p.name != "README.md"]
+    ) + len(list((ROOT / "toolkits").rglob("*.md")))

@@ -18,9 +18,11 @@ from typing import Any
 
 import feedparser
 import pytest
-from conftest import free_port
+import yaml
+from conftest import CMS_GITHUB, free_port
 
 from kennisbank.publishing.publish import HEADERS_FILE, NGINX_FILE
+from kennisbank.site import cms
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -181,8 +183,9 @@ def test_pages_and_search_work_through_nginx(browser: Any, nginx_url: str) -> No
 
 def docs_hsts_line() -> str:
     """The HSTS line docs/publishing.md tells a web team to add to the server block."""
-    line = re.search(r"```nginx\n(add_header Strict-Transport-Security [^\n]+)\n```",
-                     DOCS.read_text("utf-8"))
+    line = re.search(
+        r"```nginx\n(add_header Strict-Transport-Security [^\n]+)\n```", DOCS.read_text("utf-8")
+    )
     assert line, "docs/publishing.md has no HSTS line"
     return line[1]
 
@@ -197,3 +200,20 @@ def test_hsts_is_the_hosts_line_to_add(built_site: Path, tmp_path: Path, nginx_u
         assert status == 200
         assert headers["Strict-Transport-Security"] == "max-age=31536000"
         assert headers["Content-Security-Policy"]  # the snippet's headers are still sent
+
+
+def test_the_published_cms_gets_its_own_headers(cms_site: Path, tmp_path: Path) -> None:
+    """/admin/ (published by content/_data/cms.yml) gets the CMS's policy, opener policy
+    and no-index header and keeps the others; a page beside it only the site's."""
+    policy = "Content-Security-Policy"
+    with running_nginx(cms_site, tmp_path) as url:
+        status, headers, _ = get(url + "admin/")
+        assert status == 200
+        assert headers.get_all(policy) == [cms.headers(yaml.safe_load(CMS_GITHUB))[policy]]
+        assert headers["X-Robots-Tag"] == "noindex, nofollow"
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin-allow-popups"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        status, headers, _ = get(url + "adviezen/een-advies/")
+        assert status == 200
+        assert len(headers.get_all(policy)) == 1 and "'unsafe-eval'" not in headers[policy]
+        assert "X-Robots-Tag" not in headers

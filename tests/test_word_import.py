@@ -275,3 +275,60 @@ def test_titles_and_recommendations_are_taken_as_staff_see_them(
     assert meta["title"] == "Toegang tot G:\\Gedeeld en andere mappen"
     assert "recommendations" not in meta
     assert check(scratch_repo, str(target.relative_to(scratch_repo))).returncode == 0
+
+
+def test_points_under_a_recommendation_follow_its_words() -> None:
+    """mammoth nests a sub-list inside its item: its points follow the recommendation's
+    own words after a colon, one by one, instead of running into them."""
+    soup = word.BeautifulSoup(
+        "<h2>Aanbevelingen</h2><ol><li>Maak de loketten toegankelijk:<ol><li>met tolken."
+        "</li><li>met eenvoudige formulieren</li></ol></li><li>Meet de wachttijden.</li></ol>"
+        "<p>Verder.</p>",
+        "html.parser",
+    )
+    assert word.take_recommendations(soup) == [
+        "Maak de loketten toegankelijk: met tolken; met eenvoudige formulieren.",
+        "Meet de wachttijden.",
+    ]
+    assert word.text_of(soup) == "Verder."
+
+
+def test_image_notes_keep_their_description_and_images_that_cannot_be_saved_are_a_note(
+    scratch_repo: Path, tmp_path: Path
+) -> None:
+    """An advies shows no images: each becomes an invisible note with Word's description
+    exactly (no Markdown escapes, no '--' that would end the comment). When the folder
+    beside the DOCX cannot be made, the text is still imported, with a Dutch note."""
+    document = docx.Document()
+    document.add_paragraph("Loketten", style="Title")
+    document.add_paragraph("Een eerste alinea die lang genoeg is om samenvatting te worden.")
+    picture = document.add_picture(io.BytesIO(tiny_png()))
+    picture._inline.docPr.set("descr", "Plan *nieuw* van_het loket -- 2026")
+    document.save(tmp_path / "loket.docx")
+    (tmp_path / "loket-afbeeldingen").write_text("een bestand waar de map zou komen")
+    done = run_import(scratch_repo, str(tmp_path / "loket.docx"), "--kind", "advies")
+    assert done.returncode == 0, done.stderr
+    output = done.stdout + done.stderr
+    assert "de afbeeldingen konden niet bewaard worden" in output, output
+    assert "loket-afbeeldingen bestaat al" in output and "Traceback" not in output, output
+    _, body = front_and_body(scratch_repo / "advisories/adviezen/loketten.md")
+    assert "(Plan *nieuw* van_het loket – 2026)" in body, body
+    assert body.count("-->") == body.count("<!--") == 1
+    assert (tmp_path / "loket-afbeeldingen").read_text() == "een bestand waar de map zou komen"
+
+
+def test_a_folder_that_cannot_be_written_stops_the_import_in_dutch(
+    scratch_repo: Path, tmp_path: Path
+) -> None:
+    """The document's own folder cannot be made (a file has its name): a Dutch reason with
+    the path, exit 1, and nothing written."""
+    make_docx(tmp_path / "toolkit.docx")
+    (scratch_repo / "toolkits").rename(scratch_repo / "toolkits-weg")
+    (scratch_repo / "toolkits").write_text("geen map")
+    before = tree_hash(scratch_repo / "advisories")
+    done = run_import(scratch_repo, str(tmp_path / "toolkit.docx"), "--kind", "toolkit")
+    assert done.returncode == 1
+    assert "kon niet schrijven: een deel van toolkits/" in done.stderr, done.stderr
+    assert "Er is niets bewaard." in done.stderr and "Traceback" not in done.stderr
+    assert (scratch_repo / "toolkits").read_text() == "geen map"
+    assert tree_hash(scratch_repo / "advisories") == before

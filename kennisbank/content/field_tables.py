@@ -25,6 +25,7 @@ import yaml
 
 from kennisbank.content.attachments import CONTENT_NAMES
 from kennisbank.content.schema_check import (
+    CMS_SCHEMA,
     FOLLOWUP_SCHEMA,
     SCHEMA_BASE,
     _deref,
@@ -40,6 +41,7 @@ ALL = "alle"  # the block with the table of all fields
 TARGETS: dict[str, tuple[str, ...]] = {
     "content/redactiegids.md": (*KINDS, "bijlagen", "opvolging"),
     "docs/metadata.md": (ALL, "attachments", "followup"),
+    "docs/editing.md": ("cms",),
 }
 
 BLOCK = re.compile(
@@ -368,6 +370,39 @@ def followup_tables() -> dict[str, str]:
     return {"opvolging": guide, "followup": reference}
 
 
+def _conditions(schema: Mapping[str, Any]) -> dict[str, str]:
+    """Key -> the condition under which the schema's ``if``/``then`` (also inside
+    ``allOf``) requires it, as ``name: value``."""
+    out = {}
+    for rule in [schema, *schema.get("allOf", [])]:
+        if "if" not in rule:
+            continue
+        ((field, condition),) = rule["if"]["properties"].items()
+        for key in rule["then"]["required"]:
+            out[key] = f"{field}: {yaml_flow(condition['const'])}"
+    return out
+
+
+def cms_table() -> dict[str, str]:
+    """The keys of the CMS setting (``content/_data/cms.yml``, ``cms.schema.json``), nested
+    keys under their parent, for the developer docs."""
+    rows = []
+
+    def add(schema: Mapping[str, Any], prefix: str) -> None:
+        when = _conditions(schema)
+        for key, prop in schema["properties"].items():
+            required = "yes" if key in schema.get("required", []) else "no"
+            if key in when:
+                required = f"when {code(when[key])}"
+            value = value_summary("", prop, [])
+            rows.append((code(prefix + key), required, value, str(prop.get("description", ""))))
+            if prop.get("type") == "object":
+                add(prop, f"{prefix}{key}.")
+
+    add(load_schema(CMS_SCHEMA), "")
+    return {"cms": table(["Key", "Required", "Value", "Description"], rows)}
+
+
 def blocks(all_schemas: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, str]:
     """Every block's generated text, by name."""
     all_schemas = schemas() if all_schemas is None else all_schemas
@@ -375,6 +410,7 @@ def blocks(all_schemas: Mapping[str, Mapping[str, Any]] | None = None) -> dict[s
     out[ALL] = reference_table(all_schemas)
     out.update(attachment_tables())
     out.update(followup_tables())
+    out.update(cms_table())
     return out
 
 

@@ -160,6 +160,8 @@ class Corpus:
     invalid: list[SourceFile] = field(default_factory=list)
     # The follow-up of recommendations (content/followup.py), by document id.
     followups: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    # The browser CMS's setting (content/_data/cms.yml), once it passed its schema.
+    cms: dict[str, Any] = field(default_factory=dict)
     _ids: dict[str, Document] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def published(self) -> list[Document]:

@@ -39,10 +39,12 @@ PRIORITY = ["type", "required", "const", "enum", "x-kind", "x-vocabulary", "patt
 
 # The schema of the follow-up files (<id>.opvolging.yml), beside the kinds' schemas.
 FOLLOWUP_SCHEMA = "opvolging"
+# The schema of the browser CMS's setting (content/_data/cms.yml).
+CMS_SCHEMA = "cms"
 
 
 def schema_names() -> list[str]:
-    return ["common", *KINDS, FOLLOWUP_SCHEMA]
+    return ["common", *KINDS, FOLLOWUP_SCHEMA, CMS_SCHEMA]
 
 
 @cache
@@ -134,13 +136,14 @@ class SchemaChecker:
             "$ref": "common.schema.json#/$defs/base",
         }
         self._validators[None] = cls(any_kind, registry=registry(), format_checker=checker)
-        self._validators[FOLLOWUP_SCHEMA] = cls(
-            load_schema(FOLLOWUP_SCHEMA), registry=registry(), format_checker=checker
-        )
+        for name in (FOLLOWUP_SCHEMA, CMS_SCHEMA):
+            self._validators[name] = cls(
+                load_schema(name), registry=registry(), format_checker=checker
+            )
 
     def check(self, source: SourceFile, kind: str | None) -> list[Problem]:
-        """All schema problems of one front matter (or, with ``kind`` FOLLOWUP_SCHEMA, of
-        one follow-up file), at most one per field."""
+        """All schema problems of one front matter (or, with ``kind`` FOLLOWUP_SCHEMA or
+        CMS_SCHEMA, of one follow-up file or the CMS setting), at most one per field."""
         chosen: dict[tuple[str | int, ...], ValidationError] = {}
         for error in self._validators[kind].iter_errors(source.meta):
             path = tuple(error.absolute_path)

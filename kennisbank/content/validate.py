@@ -27,7 +27,7 @@ from kennisbank.content.model import (
     errors,
     field_name,
 )
-from kennisbank.content.reader import read_document, relpath
+from kennisbank.content.reader import ReadError, decode, parse_front_matter, read_document, relpath
 from kennisbank.content.safety import (
     FENCE,
     MAX_SCAN_PER_DOCUMENT,
@@ -36,15 +36,13 @@ from kennisbank.content.safety import (
     unsafe_lines,
     unsafe_reason,
 )
-from kennisbank.content.schema_check import SchemaChecker, line_of, suggest
+from kennisbank.content.schema_check import CMS_SCHEMA, SchemaChecker, line_of, suggest
 from kennisbank.registry import KINDS
 
 
 def slugify(text: str) -> str:
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "document"
-
-
 
 
 def _stamp(path: Path, vocabulary: tuple[int, ...]) -> tuple[int, ...]:
@@ -132,8 +130,38 @@ def load_corpus(
         vocab_stamp,
     )
     problems += found
+    corpus.cms, found = load_cms_setting(root, checker)
+    problems += found
     corpus.documents.sort(key=lambda d: d.sort_key, reverse=True)
     return corpus, sorted(set(problems), key=lambda p: (p.path, p.line, p.field))
+
+
+CMS_FILE = "content/_data/cms.yml"
+
+
+def load_cms_setting(root: Path, checker: SchemaChecker) -> tuple[dict[str, Any], list[Problem]]:
+    """The browser CMS's setting (whether ``make build`` publishes /admin/, and with which
+    git host), checked against ``schema/cms.schema.json``; ``{}`` when the file is absent
+    or has a problem (then only the preview has /admin/)."""
+    path = root / CMS_FILE
+    if not path.is_file():
+        return {}, []
+    problems: list[Problem]
+    try:
+        raw = path.read_bytes()
+        if len(raw) > 64 * 1024:
+            raise ReadError(1, "het bestand is groter dan 64 KB. Is er iets in geplakt?")
+        data, marks = parse_front_matter(decode(raw))
+        source = SourceFile(path, CMS_FILE, data, marks, "", 0)
+        problems = [
+            Problem(p.path, p.line, p.field, p.message, topic="cms")
+            for p in checker.check(source, CMS_SCHEMA)
+        ]
+    except ReadError as err:
+        problems = [Problem(CMS_FILE, err.line, err.field, err.message, topic="cms")]
+    except OSError:
+        problems = [Problem(CMS_FILE, 1, "", "het bestand kan niet gelezen worden.", topic="cms")]
+    return ({} if problems else data), problems
 
 
 def check_file(path: Path, root: Path, checker: SchemaChecker) -> list[Problem]:
@@ -496,7 +524,8 @@ def expected_first(source: SourceFile) -> tuple[bool, int, str]:
 
 
 def check_corpus(
-    sources: list[tuple[str, SourceFile]], unreadable: set[str] = frozenset()  # type: ignore[assignment]
+    sources: list[tuple[str, SourceFile]],
+    unreadable: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> list[Problem]:
     """Cross-document rules over every readable file (valid or not): unique ids and
     references, and ``related`` ids that resolve to published documents. ``unreadable``:

@@ -16,6 +16,7 @@ an invisible note where each one was.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
 import json
 import re
@@ -189,11 +190,26 @@ def take_recommendations(soup: BeautifulSoup) -> list[str]:
             continue
         for mark in listing.find_all("sup"):  # footnote marks stay out of the metadata
             mark.decompose()
-        items = [text_of(li) for li in listing.find_all("li", recursive=False)]
+        items = [recommendation_text(li) for li in listing.find_all("li", recursive=False)]
         heading.decompose()
         listing.decompose()
         return [item for item in items if item]
     return []
+
+
+def recommendation_text(item: Tag) -> str:
+    """A recommendation's text; the points of a list under it follow its own words, each
+    after a semicolon ("Doe dit: eerste punt; tweede punt."), instead of running into it."""
+    points = []
+    for inner in item.find_all(["ol", "ul"], recursive=False):
+        points += [recommendation_text(li) for li in inner.find_all("li", recursive=False)]
+        inner.extract()
+    own = text_of(item)
+    points = [point.rstrip(".;") for point in points if point]
+    if not points:
+        return own
+    lead = own.rstrip(".;:")
+    return f"{lead}: {'; '.join(points)}." if lead else "; ".join(points) + "."
 
 
 def shift_headings(soup: BeautifulSoup) -> None:
@@ -313,11 +329,15 @@ def import_docx(
     found = take_recommendations(soup) if kind in followed_kinds() else []
     shift_headings(soup)
     summary = summary_of(soup)
+    described: list[str] = []  # per note: the image's description, kept out of Markdown
     if not in_folder:
         for tag in soup.find_all("img"):
-            alt = tag.get("alt", "")
-            described = "zonder beschrijving" if alt == IMAGE_PLACEHOLDER else alt
-            tag.replace_with(NavigableString(f"KB-IMAGE-NOTE {tag['src']} {described} KB-END"))
+            alt = str(tag.get("alt", ""))
+            # An HTML comment may not hold "--": the description would end it early.
+            described.append(
+                "zonder beschrijving" if alt == IMAGE_PLACEHOLDER else re.sub("-{2,}", "–", alt)
+            )
+            tag.replace_with(NavigableString(f"KB-IMAGE-NOTE {tag['src']} {len(described)} KB-END"))
     body = Converter(
         heading_style="ATX",
         bullets="-",
@@ -326,10 +346,10 @@ def import_docx(
         keep_inline_images_in=["td", "th"],
     ).convert_soup(soup)
     body = re.sub(
-        r"KB-IMAGE-NOTE (\S+) (.*?) KB-END",
+        r"KB-IMAGE-NOTE (\S+) (\d+) KB-END",
         lambda m: (
-            f"<!-- afbeelding uit Word: {m[1]} ({m[2]}); een {made.label.lower()} "
-            "toont geen afbeeldingen -->"
+            f"<!-- afbeelding uit Word: {m[1]} ({described[int(m[2]) - 1]}); een "
+            f"{made.label.lower()} toont geen afbeeldingen -->"
         ),
         body,
     )
@@ -366,24 +386,60 @@ def import_docx(
         raise WordError(f"{target.relative_to(root)} bestaat al. Kies een ander id met --id.")
     image_folder = target.parent if in_folder else path.parent / f"{path.stem}-afbeeldingen"
     written: list[Path] = []
+    saved: list[Path] = []
+
+    def save_images() -> None:
+        image_folder.mkdir(parents=True, exist_ok=True)
+        for name, content, _ in images:
+            (image_folder / name).write_bytes(content)
+            saved.append(image_folder / name)
+            written.append(image_folder / name)
+
     try:
         if in_folder:
             target.parent.mkdir(parents=True)
             written.append(target.parent)
+            if images:
+                save_images()
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
-        saved = []
-        if images:
-            image_folder.mkdir(parents=True, exist_ok=True)
-            for name, content, _ in images:
-                (image_folder / name).write_bytes(content)
-                saved.append(image_folder / name)
-                written.append(image_folder / name)
+        written.append(target)  # it did not exist (checked above): safe to remove
         target.write_text(document, encoding="utf-8")
     except OSError as err:
         for item in reversed(written):
             shutil.rmtree(item) if item.is_dir() else item.unlink(missing_ok=True)
         raise WordError(
-            f"{target.relative_to(root)}: kon niet schrijven ({err.strerror})."
+            f"{target.relative_to(root)}: kon niet schrijven: {why(err, root)} Er is niets bewaard."
         ) from None
+    if images and not in_folder:
+        # Only a copy for the editor (this kind shows no images): the text is imported
+        # even when the folder beside the DOCX cannot be written.
+        try:
+            save_images()
+        except OSError as err:
+            for item in saved:
+                item.unlink(missing_ok=True)
+            saved.clear()
+            notes.append(
+                f"de afbeeldingen konden niet bewaard worden: {why(err, root)} Ze staan nog "
+                "in het Word-bestand"
+            )
     return Imported(target, kind, notes, saved, len(found))
+
+
+def why(err: OSError, root: Path) -> str:
+    """An operating-system error in Dutch, with the path it is about."""
+    where = Path(err.filename) if err.filename else None
+    if where is not None and where.is_relative_to(root):
+        where = where.relative_to(root)
+    reasons = {
+        errno.EACCES: "je hebt geen schrijfrechten op {where}.",
+        errno.EPERM: "je hebt geen schrijfrechten op {where}.",
+        errno.EROFS: "{where} staat op een schijf die alleen gelezen kan worden.",
+        errno.ENOSPC: "de schijf is vol.",
+        errno.EEXIST: "{where} bestaat al.",
+        errno.ENOTDIR: "een deel van {where} is een bestand, geen map.",
+        errno.ENAMETOOLONG: "de naam van {where} is te lang.",
+    }
+    reason = reasons.get(err.errno or 0, "de fout van het systeem was '{strerror}' bij {where}.")
+    return reason.format(where=where or "de map", strerror=err.strerror or type(err).__name__)

@@ -132,6 +132,7 @@ class _Build:
     fragments: dict[str, tuple[str, ...]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     changed: dict[str, dt.date] = field(default_factory=dict)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 class KennisbankSite:
@@ -202,6 +203,7 @@ class KennisbankSite:
                 print(report(made.problems, made.documents, preview=True), file=sys.stderr)
         self.add_files(files, config, made)
         self.build.changed = made.changed
+        self.build.headers = made.headers
         if self.dirty:
             page_files.remove_stale(
                 self.builder.cache,
@@ -276,9 +278,7 @@ class KennisbankSite:
             and os.environ.get("KENNISBANK_ONE_CORE", "") in ("", "0")
         )
 
-    def on_env(
-        self, env: Environment, config: MkDocsConfig, files: Files, **_: Any
-    ) -> Environment:
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files, **_: Any) -> Environment:
         """After the Markdown, before the templates: start the search indexer, which reads
         the pages as MkDocs writes them (on_post_page), on the second core."""
         self.stop_feeder()
@@ -350,7 +350,12 @@ class KennisbankSite:
                 index_site(site)
 
         try:
-            publish.finish(site, index=write_index, index_dir=site / SEARCH_OUTPUT)
+            publish.finish(
+                site,
+                index=write_index,
+                index_dir=site / SEARCH_OUTPUT,
+                folders=self.build.headers,
+            )
         except SearchIndexError as err:
             raise Abort(str(err)) from err
         finally:

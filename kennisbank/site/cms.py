@@ -20,6 +20,7 @@ import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from kennisbank.content.model import Corpus
 from kennisbank.content.schema_check import flattened
@@ -36,14 +37,67 @@ def local_backend() -> str:
     return f"http://localhost:{os.environ.get(PORT, '8081')}"
 
 
-def csp() -> str:
-    """The page's own policy: Decap compiles its config schema at run time (eval), styles
-    itself with inline styles and talks to decap-server on localhost (docs/editing.md)."""
-    return (
-        "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-        f"img-src 'self' data: blob:; connect-src 'self' {local_backend()}; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'"
-    )
+# Per git host: its API when the setting names none, and where the editors' avatars come
+# from (Decap shows them in its header).
+HOSTS = {
+    "github": {"api": "https://api.github.com", "images": ["https://avatars.githubusercontent.com"]},
+    "gitlab": {"api": "https://gitlab.com", "images": ["https://secure.gravatar.com"]},
+}
+
+
+def published(corpus: Corpus) -> bool:
+    """Whether ``make build`` publishes /admin/ (``content/_data/cms.yml``: publish)."""
+    return bool(corpus.cms.get("publish"))
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def csp(setting: dict[str, Any], preview: bool, header: bool = False) -> str:
+    """The page's own policy: Decap compiles its config schema at run time (eval) and
+    styles itself with inline styles. A preview talks to decap-server on localhost; the
+    published page to its git host's API (and, for GitLab, its sign-in). ``header``: as a
+    response header, with what a meta element may not hold (docs/editing.md)."""
+    connect, images = ["'self'"], ["'self'", "data:", "blob:"]
+    backend = setting.get("backend", {})
+    if preview:
+        connect.append(local_backend())
+    elif backend:
+        host = HOSTS[backend["name"]]
+        apis = [backend.get("api_root", host["api"])]
+        if backend["name"] == "gitlab":  # PKCE fetches its token from the sign-in server
+            apis.append(backend.get("base_url", host["api"]))
+        # GitHub's sign-in (base_url) is a window of its own: no connection of this page.
+        connect += dict.fromkeys(origin(url) for url in apis)
+        images += host["images"]
+        if backend["name"] == "gitlab":  # avatars uploaded to the GitLab server itself
+            images += connect[1:]
+    directives = [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        f"img-src {' '.join(dict.fromkeys(images))}",
+        f"connect-src {' '.join(connect)}",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+    ]
+    if header:
+        directives.append("frame-ancestors 'none'")
+    return "; ".join(directives)
+
+
+def headers(setting: dict[str, Any]) -> dict[str, str]:
+    """What the published /admin/ is sent instead of the site's own headers: its policy,
+    an opener policy that lets GitHub's sign-in window report back (the site's
+    ``same-origin`` cuts it off), and no indexing."""
+    return {
+        "Content-Security-Policy": csp(setting, preview=False, header=True),
+        "Cross-Origin-Opener-Policy": "same-origin-allow-popups",
+        "X-Robots-Tag": "noindex, nofollow",
+    }
 
 
 DATE = {
@@ -142,14 +196,23 @@ def collection(kind: str, corpus: Corpus) -> dict[str, Any]:
     return out
 
 
-def config(corpus: Corpus, site_url: str = "") -> dict[str, Any]:
+def backend(setting: dict[str, Any]) -> dict[str, Any]:
+    """Decap's ``backend`` from the setting: GitLab signs in with PKCE (no server of our
+    own). Without a setting (a preview), a placeholder: on 127.0.0.1 Decap uses the local
+    backend instead."""
+    chosen = dict(setting.get("backend") or {"name": "git-gateway", "branch": "main"})
+    if chosen["name"] == "gitlab":
+        chosen["auth_type"] = "pkce"
+    return chosen
+
+
+def config(corpus: Corpus, site_url: str = "", preview: bool = True) -> dict[str, Any]:
     return {
         "locale": "nl",
         "site_url": site_url or None,
-        # The production backend is a setting of the host (docs/editing.md); the local one
-        # is decap-server, which `make cms` starts.
-        "backend": {"name": "git-gateway", "branch": "main"},
-        "local_backend": {"url": local_backend() + "/api/v1"},
+        "backend": backend(corpus.cms),
+        # The preview's backend is decap-server, which `make cms` starts.
+        "local_backend": {"url": local_backend() + "/api/v1"} if preview else None,
         "publish_mode": "simple",
         "media_folder": "content/assets/uploads",
         "public_folder": "/assets/uploads",
@@ -158,22 +221,22 @@ def config(corpus: Corpus, site_url: str = "") -> dict[str, Any]:
     }
 
 
-def page() -> str:
+def page(setting: dict[str, Any], preview: bool) -> str:
     template = resources.files("kennisbank.site").joinpath("templates/cms.html")
     return (
         template.read_text("utf-8")
-        .replace("{{CSP}}", csp())
+        .replace("{{CSP}}", csp(setting, preview))
         .replace("{{TITLE}}", f"Redactie – {PUBLISHER.name}")
     )
 
 
-def texts(corpus: Corpus, site_url: str) -> dict[str, str]:
-    data = {k: v for k, v in config(corpus, site_url).items() if v is not None}
+def texts(corpus: Corpus, site_url: str, preview: bool = True) -> dict[str, str]:
+    data = {k: v for k, v in config(corpus, site_url, preview).items() if v is not None}
     order = list(dict.fromkeys(key for kind in KINDS for key in flattened(kind)["properties"]))
     script = resources.files("kennisbank.site").joinpath("templates/cms.js").read_text("utf-8")
     script = script.replace("/*ORDER*/[]", json.dumps(order)).replace("/*FORMAT*/", FORMAT)
     return {
-        f"{FOLDER}/index.html": page(),
+        f"{FOLDER}/index.html": page(corpus.cms, preview),
         # JSON is YAML too, and writing it is ~50 times faster than PyYAML's dump: with
         # `related` listing every document, the dump cost 1.3 s per preview rebuild at
         # 1,000 documents.

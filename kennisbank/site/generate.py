@@ -52,6 +52,8 @@ class Output:
     texts: dict[str, str] = field(default_factory=dict)  # site path -> feed, data, robots.txt
     files: dict[str, Path] = field(default_factory=dict)  # site path -> download on disk
     drafts: set[str] = field(default_factory=set)  # pages only a preview has (concepts)
+    # Folder URL -> headers it gets instead of the site's (the published CMS).
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 RELATIVE_LINK = re.compile(r'<a href="(?![a-z][a-z0-9+.-]*:|#|/)([^"]*)"', re.I)
@@ -203,9 +205,13 @@ def generate(
     out.texts.update(followup.exports(corpus, site_url))
     out.texts[f"feeds/{FOLLOWUP.feed}"] = followup.feed(corpus, site_url)
     out.texts["robots.txt"] = robots(site_url)
-    if preview:  # the CMS (admin/) is for editing: the preview has it, `make build` not yet
-        out.texts.update(cms.texts(corpus, site_url))
+    # The CMS (admin/): a preview always has it (with decap-server); `make build` when
+    # content/_data/cms.yml says so, with its own headers.
+    if preview or cms.published(corpus):
+        out.texts.update(cms.texts(corpus, site_url, preview))
         out.files.update(cms.files(corpus.root))
+        if not preview:
+            out.headers[f"/{cms.FOLDER}/"] = cms.headers(corpus.cms)
     out.texts["assets/zoekfilters.json"] = json.dumps(search_labels(corpus), ensure_ascii=False)
     return out
 

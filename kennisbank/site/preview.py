@@ -41,6 +41,7 @@ GUIDE_SECTIONS: dict[str, str] = {
     "foutmelding": "een-foutmelding-lezen",
     "pdf": "downloads-en-pdf",
     "opvolging": "opvolging-van-aanbevelingen",
+    "cms": "in-de-browser-bewerken-cms",
     "aanbevelingen": "opvolging-van-aanbevelingen",
 }
 
@@ -65,6 +66,8 @@ def guide_anchor(problem: Problem) -> str:
     """The editor guide's section on a problem."""
     if problem.path == VOCABULARY_FILE:
         topic = "woordenlijsten"
+    elif problem.topic == "cms":
+        topic = "cms"
     elif problem.field:
         root = problem.field.split(".")[0].split("[")[0]
         topic = FIELD_TOPICS.get(root, "metadata-per-soort")

@@ -6,7 +6,7 @@
 // does not know stay as they were. A new document is written in the order of the schemas.
 // YAML 1.1, as Kennisbank reads it (PyYAML): `no`, `on` or `12:30` as text get quotes. Dates
 // stay text (JJJJ-MM-DD), as the form has them.
-import { parseDocument, Document, isScalar } from "./yaml/index.js";
+import { parseDocument, Document, isScalar, isSeq } from "./yaml/index.js";
 
 const SOURCE = "__kennisbank_front_matter"; // the file's own front matter, kept for the save
 const GAP = "__kennisbank_gap";
@@ -43,6 +43,20 @@ function clean(value) {
   return value === null || value === "" ? undefined : value;
 }
 
+// The comments beside or above the old value stay with the new one; in a list, also those
+// of the items that are still in it (matched by value).
+function keepComments(old, made) {
+  made.comment = old.comment;
+  made.commentBefore = old.commentBefore;
+  made.spaceBefore = old.spaceBefore;
+  if (!isSeq(old) || !isSeq(made)) return;
+  const left = old.items.filter(isScalar);
+  for (const item of made.items.filter(isScalar)) {
+    const at = left.findIndex((was) => was.value === item.value);
+    if (at >= 0) keepComments(left.splice(at, 1)[0], item);
+  }
+}
+
 function fromFile(content) {
   const found = FENCE.exec(content);
   if (!found) return { body: content };
@@ -76,7 +90,9 @@ function toFile(data) {
       if (isScalar(node) && typeof value !== "object") {
         node.value = value; // keeps its quotes and the comment beside it
       } else {
-        doc.set(key, doc.createNode(value, { flow: Boolean(node && node.flow) }));
+        const made = doc.createNode(value, { flow: Boolean(node && node.flow) });
+        if (node) keepComments(node, made);
+        doc.set(key, made);
       }
     }
   }
