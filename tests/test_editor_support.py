@@ -170,3 +170,80 @@ def test_remark_accepts_the_sample_documents() -> None:
     assert done.stderr.count("no issues found") == len(
         [p for p in (ROOT / "advisories").rglob("*.md") if p.name != "README.md"]
     ) + len(list((ROOT / "toolkits").rglob("*.md")))
+
+
+FRONT_MATTER_SETTINGS = ROOT / "tests" / "schemas" / "front-matter-10.10.0.schema.json"
+
+
+def front_matter_schema(fields: list[dict], groups: dict[str, list[dict]]) -> dict:
+    """The JSON Schema the Front Matter extension 10.10 checks a document against, made
+    from its content type as its ContentTypeSchemaGenerator.ts does (the field types
+    Kennisbank uses; a datetime's format is not checked there: ajv runs without formats)."""
+    properties, required = {}, []
+    for field in fields:
+        kind = field["type"]
+        choices = [c["id"] if isinstance(c, dict) else c for c in field.get("choices", [])]
+        if kind == "choice" and field.get("multiple"):
+            node = {"type": "array", "items": {"type": "string", "enum": choices}}
+        elif kind == "choice":
+            node = {"type": "string", "enum": choices}
+        elif kind in ("string", "datetime"):
+            node = {"type": "string"}
+        elif kind == "boolean":
+            node = {"type": "boolean"}
+        elif kind == "list":
+            node = {"type": "array", "items": {"type": "string"}}
+        elif kind == "fields":
+            node = front_matter_schema(field["fields"], groups)
+        elif kind == "block":
+            node = {
+                "type": "array",
+                "items": {
+                    "oneOf": [front_matter_schema(groups[g], groups) for g in field["fieldGroup"]]
+                },
+            }
+        else:
+            raise AssertionError(f"field type {kind} is not mapped here")
+        properties[field["name"]] = node
+        if field.get("required"):
+            required.append(field["name"])
+    return {"type": "object", "properties": properties, "required": required}
+
+
+def test_the_front_matter_extensions_content_types_fit_it_and_the_documents() -> None:
+    """frontmatter.json is valid for the extension (its own settings schema, 10.10.0), has
+    a content type per kind with a field per schema property (vocabularies as choices with
+    their Dutch labels), and, checked as the extension checks, accepts every sample
+    document and refuses a theme that does not exist."""
+    from jsonschema import Draft7Validator
+
+    from kennisbank.content.loader import load_vocabularies
+    from kennisbank.content.schema_check import flattened
+    from kennisbank.registry import KINDS
+
+    config = json.loads((ROOT / "frontmatter.json").read_text(encoding="utf-8"))
+    settings = json.loads(FRONT_MATTER_SETTINGS.read_text(encoding="utf-8"))
+    assert [e.message for e in Draft7Validator(settings).iter_errors(config)] == []
+    types = {t["name"]: t for t in config["frontMatter.taxonomy.contentTypes"]}
+    assert list(types) == list(KINDS)
+    vocabularies, _ = load_vocabularies(ROOT)
+    for kind in KINDS:
+        fields = {f["name"]: f for f in types[kind]["fields"]}
+        assert list(fields) == list(flattened(kind)["properties"]), kind
+        assert fields["domains"]["choices"] == [
+            {"id": k, "title": v} for k, v in vocabularies["domains"].items()
+        ]
+        assert fields["title"]["required"] and not fields["tags"].get("required")
+    folders = {f["path"]: f for f in config["frontMatter.content.pageFolders"]}
+    assert folders["[[workspace]]/toolkits"]["excludePaths"] == ["praktijken/**"]
+    groups = {g["id"]: g["fields"] for g in config["frontMatter.taxonomy.fieldGroups"]}
+    documents = [p for p in (ROOT / "advisories").rglob("*.md") if p.name != "README.md"]
+    documents += list((ROOT / "toolkits").rglob("*.md"))
+    assert len(documents) > 10
+    for path in documents:
+        meta = yaml_as_editors_read_it(path.read_text(encoding="utf-8").split("---\n")[1])
+        assert isinstance(meta, dict)
+        schema = front_matter_schema(types[meta["type"]]["fields"], groups)
+        assert [e.message for e in Draft7Validator(schema).iter_errors(meta)] == [], path
+    wrong = {**meta, "domains": ["onderwys"]}
+    assert any("onderwys" in e.message for e in Draft7Validator(schema).iter_errors(wrong))

@@ -8,7 +8,10 @@ references. Draft-07, which every YAML language server reads.
 
 The YAML language server does not read the front matter of Markdown files, so
 ``.remarkrc.mjs`` (also written here) points remark-lint-frontmatter-schema at the metadata
-schema for every kind's documents: VS Code's remark extension underlines mistakes there.
+schema for every kind's documents: VS Code's remark extension underlines mistakes there;
+and ``frontmatter.json`` gives the Front Matter extension (10.10 and later) a content type
+per kind, with a field per schema property: forms with the vocabularies as choices, the
+Dutch labels and descriptions, required fields, and its own inline check.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ FILES = {  # where `make docs` writes them (.vscode/settings.json maps the follo
     "opvolging": ".vscode/kennisbank-opvolging.schema.json",
 }
 REMARK = ".remarkrc.mjs"  # remark's configuration, found by remark-cli and VS Code's extension
+FRONT_MATTER = "frontmatter.json"  # the Front Matter extension's project configuration
 
 
 def plain(node: Any, vocabularies: dict[str, dict[str, str]]) -> Any:
@@ -88,7 +92,105 @@ def texts(vocabularies: dict[str, dict[str, str]]) -> dict[str, str]:
         for name, schema in schemas.items()
     }
     out[REMARK] = remark_config()
+    out[FRONT_MATTER] = json.dumps(front_matter_config(vocabularies), ensure_ascii=False, indent=2)
+    out[FRONT_MATTER] += "\n"
     return out
+
+
+def front_matter_field(
+    kind: str,
+    name: str,
+    prop: dict[str, Any],
+    required: bool,
+    vocabularies: dict[str, dict[str, str]],
+) -> dict[str, Any]:
+    """One field of a Front Matter content type from one schema property (a list of
+    objects refers to its field group, ``<kind>-<name>``)."""
+    out: dict[str, Any] = {"title": prop.get("title", "Soort" if "const" in prop else name)}
+    out["name"] = name
+    items = prop.get("items", {})
+    vocabulary = prop.get("x-vocabulary") or items.get("x-vocabulary")
+    if "const" in prop:  # `type`: set, not edited
+        out |= {"type": "string", "default": prop["const"], "hidden": True}
+    elif vocabulary:
+        values = vocabularies.get(vocabulary, {})
+        out |= {"type": "choice", "choices": [{"id": k, "title": v} for k, v in values.items()]}
+        if prop.get("type") == "array":
+            out["multiple"] = True
+    elif "enum" in prop:
+        out |= {"type": "choice", "choices": list(prop["enum"])}
+    elif prop.get("format") == "date":
+        out |= {"type": "datetime", "dateFormat": "yyyy-MM-dd"}
+    elif prop.get("type") == "boolean":
+        out["type"] = "boolean"
+    elif prop.get("type") == "object":
+        out |= {"type": "fields", "fields": front_matter_fields(kind, prop, vocabularies)}
+    elif prop.get("type") == "array" and items.get("type") == "object":
+        out |= {"type": "block", "fieldGroup": [f"{kind}-{name}"]}
+    elif prop.get("type") == "array":
+        out["type"] = "list"
+    else:
+        out |= {"type": "string", "single": prop.get("maxLength", 0) <= 200}
+    if prop.get("description"):
+        out["description"] = prop["description"]
+    if required:
+        out["required"] = True
+    return out
+
+
+def front_matter_fields(
+    kind: str, schema: dict[str, Any], vocabularies: dict[str, dict[str, str]]
+) -> list[dict[str, Any]]:
+    required = set(schema.get("required", []))
+    return [
+        front_matter_field(kind, name, prop, name in required, vocabularies)
+        for name, prop in schema.get("properties", {}).items()
+    ]
+
+
+def front_matter_config(vocabularies: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """The Front Matter extension's configuration: where each kind lives, its content type
+    (chosen by the document's ``type``), and a field group per list of objects."""
+    types, groups = [], {}
+    for name, kind in KINDS.items():
+        schema = flattened(name)
+        types.append(
+            {
+                "name": name,
+                "pageBundle": kind.layout == "folder",
+                "fields": front_matter_fields(name, schema, vocabularies),
+            }
+        )
+        for key, prop in schema["properties"].items():
+            items = prop.get("items", {})
+            if prop.get("type") == "array" and items.get("type") == "object":
+                groups[f"{name}-{key}"] = {
+                    "id": f"{name}-{key}",
+                    "labelField": next(iter(items["properties"])),
+                    "fields": front_matter_fields(name, items, vocabularies),
+                }
+    folders = [
+        {
+            "title": kind.plural,
+            "path": f"[[workspace]]/{kind.folder}",
+            "contentTypes": [name],
+            # A kind whose folder holds another kind's (toolkits/praktijken/) leaves it out.
+            "excludePaths": [
+                f"{other.folder.removeprefix(kind.folder + '/')}/**"
+                for other in KINDS.values()
+                if other.folder.startswith(kind.folder + "/")
+            ],
+        }
+        for name, kind in KINDS.items()
+    ]
+    return {
+        "frontMatter.content.pageFolders": [
+            {k: v for k, v in folder.items() if v != []} for folder in folders
+        ],
+        "frontMatter.taxonomy.contentTypes": types,
+        "frontMatter.taxonomy.fieldGroups": list(groups.values()),
+        "frontMatter.validation.enabled": True,
+    }
 
 
 def document_globs() -> list[str]:
