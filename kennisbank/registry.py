@@ -35,6 +35,7 @@ class Kind:
     cite: bool = False  # a "Citeer dit document" block with BibTeX and CSL-JSON
     bundle: bool = False  # a ZIP of its PDF and attachments
     followup: bool = False  # its recommendations are followed up (<id>.opvolging.yml)
+    plain_summary: bool = False  # one without `summary_plain` gets a warning
 
     @property
     def parts(self) -> tuple[str, ...]:

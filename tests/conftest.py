@@ -293,6 +293,10 @@ def advies(
     )
 
 
+# A summary in plain Dutch for an advies() that must have no warning (one without gets one).
+PLAIN = "summary_plain: Dit is wat we vragen. We zeggen het kort.\n"
+
+
 def tiny_png(width: int = 20, height: int = 10) -> bytes:
     """A real, red PNG image, for documents that show one."""
     rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))

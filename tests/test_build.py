@@ -49,7 +49,9 @@ def test_listings_are_newest_first_with_labels(built_site: Path, corpus) -> None
         dates = re.findall(r'<time datetime="(\d{4}-\d\d-\d\d)"', page)
         assert dates == sorted(dates, reverse=True) and len(dates) == len(docs)
         for doc in docs:
-            assert doc.summary.replace("'", "&#39;").replace('"', "&#34;") in page
+            # A card shows the summary in plain Dutch when the document has one.
+            shown = doc.meta.get("summary_plain") or doc.summary
+            assert shown.replace("'", "&#39;").replace('"', "&#34;") in page
             for slug in doc.meta["domains"]:
                 assert corpus.label("domains", slug) in page
 
@@ -206,10 +208,10 @@ def test_a_generated_page_is_typed_markdown_and_html_to_keep(corpus) -> None:
     from kennisbank.site.render import expand
 
     doc = next(d for d in corpus.published() if d.kind == "advies")
-    body = '## Kop\n\n<div class="eigen">\n<p>a</p>\n</div>\n\nTekst met **nadruk**.\n'
+    body = '## Kop\n\n<div class="kb-eigen-blok">\n<p>a</p>\n</div>\n\nTekst met **nadruk**.\n'
     page = document_page(corpus, doc, body, PreviewCache().cards)
     assert body in page.markdown
-    assert page.html and not any("eigen" in block for block in page.html)
+    assert page.html and not any("kb-eigen-blok" in block for block in page.html)
     for number, block in enumerate(page.html):
         assert page.markdown.count(f"\n\n<!--kb:{number}-->\n\n") == 1
         assert "<!--kb:" not in block

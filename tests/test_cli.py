@@ -8,7 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from conftest import ROOT, advies, run_cli, write_doc
+from conftest import PLAIN, ROOT, advies, run_cli, write_doc
 
 ADV = "advisories/adviezen"
 
@@ -71,7 +71,7 @@ def test_paths_filter_the_report(scratch_repo: Path) -> None:
 
 def test_check_of_one_file_counts_that_file(scratch_repo: Path) -> None:
     for n in range(3):
-        write_doc(scratch_repo, f"{ADV}/a{n}.md", advies(ref=f"ADV-2025-0{n}"))
+        write_doc(scratch_repo, f"{ADV}/a{n}.md", advies(ref=f"ADV-2025-0{n}", extra=PLAIN))
     one = run_cli(scratch_repo, "check", f"{ADV}/a1.md")
     assert one.returncode == 0, one.stdout
     assert one.stdout == "Alles in orde: 1 document zonder problemen.\n"

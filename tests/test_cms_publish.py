@@ -148,6 +148,11 @@ def test_every_file_gets_one_policy_and_admin_its_own(cms_site: Path) -> None:
         assert got["X-Frame-Options"] == "DENY" and got["X-Content-Type-Options"] == "nosniff"
         seen += 1
     assert seen > 100
+    # A path that is not in the build gets the 404 page: no policy header (no rule names
+    # it), but the page's own policy in its meta element, the site's.
+    sent = dict(local_server.headers_for(rules, "/bestaat-niet/"))
+    assert CSP not in sent and sent["X-Content-Type-Options"] == "nosniff"
+    assert site_policy[1] in (cms_site / "404.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.browser
@@ -183,15 +188,21 @@ def test_admin_runs_under_its_policy_on_a_header_file_host(browser, cms_site: Pa
     [
         ("publish: true\n", 1, "backend: ontbreekt"),
         (CMS_GITHUB.replace("name: github", "name: bitbucket"), 3, "Kies uit: github, gitlab"),
-        ("publish: [ja\n", 1, ""),
+        ("publish: [ja\n", 1, "een haakje [ of { wordt niet afgesloten"),
+        ("# alleen uitleg\n\n", 1, "het bestand is leeg. Zet er minstens 'publish: false' in."),
+        (None, 1, "het bestand is een map, geen bestand."),
     ],
-    ids=["no-backend", "unknown-host", "broken-yaml"],
+    ids=["no-backend", "unknown-host", "broken-yaml", "empty", "a-folder"],
 )
 def test_a_bad_setting_stops_check_and_build_and_keeps_the_site(
-    scratch_repo: Path, text: str, line: int, words: str
+    scratch_repo: Path, text: str | None, line: int, words: str
 ) -> None:
     write_doc(scratch_repo, "advisories/adviezen/een-advies.md", advies())
-    (scratch_repo / CMS_FILE).write_text(text, encoding="utf-8")
+    if text is None:
+        (scratch_repo / CMS_FILE).unlink()
+        (scratch_repo / CMS_FILE).mkdir()
+    else:
+        (scratch_repo / CMS_FILE).write_text(text, encoding="utf-8")
     before = old_site(scratch_repo)
     done = subprocess.run(
         [sys.executable, "-m", "kennisbank.cli", "check"],
@@ -207,5 +218,4 @@ def test_a_bad_setting_stops_check_and_build_and_keeps_the_site(
     output = built.stdout + built.stderr
     assert f"{CMS_FILE}:" in output and "Traceback" not in output, output
     assert tree_hash(scratch_repo / "site") == before
-    if line > 1:
-        assert f"{CMS_FILE}:{line}: " in done.stdout, done.stdout
+    assert f"{CMS_FILE}:{line}: " in done.stdout, done.stdout

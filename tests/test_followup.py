@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BUILD, ROOT, advies, old_site, tree_hash, write_doc
+from conftest import BUILD, PLAIN, ROOT, advies, old_site, tree_hash, write_doc
 
 from kennisbank.content import followup
 from kennisbank.content.loader import load_vocabularies
@@ -144,7 +144,7 @@ def cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_recording_a_step_appends_it_and_keeps_the_file(scratch_repo: Path) -> None:
-    write_doc(scratch_repo, DOC, advies(extra=RECS, date="2025-01-10"))
+    write_doc(scratch_repo, DOC, advies(extra=PLAIN + RECS, date="2025-01-10"))
     done = cli(
         scratch_repo,
         "ADV-2025-01/R2",

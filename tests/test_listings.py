@@ -10,7 +10,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import advies, run_mkdocs, write_doc
+from conftest import PLAIN, advies, run_mkdocs, write_doc
 from jsonschema import Draft202012Validator
 
 from kennisbank.pipeline import load
@@ -30,7 +30,7 @@ def output(corpus):
 def many(scratch_repo: Path):
     """45 adviezen on distinct dates, one concept among them."""
     for n in range(45):
-        extra = "status: concept\n" if n == 7 else ""
+        extra = PLAIN + ("status: concept\n" if n == 7 else "")
         write_doc(
             scratch_repo,
             f"advisories/adviezen/advies-{n:02d}.md",

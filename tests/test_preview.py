@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import Preview, advies, run_mkdocs, site_files, write_doc
+from conftest import PLAIN, Preview, advies, run_mkdocs, site_files, write_doc
 
 from kennisbank.cache import PreviewCache
 from kennisbank.pipeline import load
@@ -35,7 +35,7 @@ def corpus(root: Path) -> None:
                 title=f"Advies {n}",
                 ref=f"ADV-2024-{n:02d}",
                 date=f"2024-0{n + 1}-10",
-                extra=related + "tags: [school]\n",
+                extra=PLAIN + related + "tags: [school]\n",
                 body=f"## Kop\n\nTekst {n} over de gemeente. [Eerste](advies-0.md)",
             ),
         )
@@ -183,18 +183,19 @@ def stopped_within(preview: Preview, seconds: float) -> bool:
 def test_ctrl_c_stops_the_preview(
     scratch_repo: Path, preview_of: Callable[[Path], Preview]
 ) -> None:
-    """SIGINT to the process group (Ctrl+C) stops `make serve` within 2 s: idle, during a
+    """SIGINT to the process group (Ctrl+C) stops `make serve` within 5 s ("binnen enkele
+    seconden", the guide says; 2 s failed now and then on a loaded machine): idle, during a
     build and while the search index is rebuilt."""
     corpus(scratch_repo)
     idle = preview_of(scratch_repo)
     idle.settle()
-    assert stopped_within(idle, 2), idle.output()
+    assert stopped_within(idle, 5), idle.output()
     assert "Traceback" not in idle.output()
 
     building = Preview(scratch_repo)  # the first build runs before the server serves
     try:
         building.wait_for(lambda: building.count("Building documentation") > 0, "a build")
-        assert stopped_within(building, 2), building.output()
+        assert stopped_within(building, 5), building.output()
     finally:
         building.stop()
 
@@ -204,7 +205,7 @@ def test_ctrl_c_stops_the_preview(
     doc.write_text(doc.read_text().replace("Tekst 3", "Tekst drie"), encoding="utf-8")
     # Pagefind starts in the background as soon as the pages are written.
     indexing.wait_for(lambda: indexing.count("Documentation built") > 1, "the rebuild")
-    assert stopped_within(indexing, 2), indexing.output()
+    assert stopped_within(indexing, 5), indexing.output()
     assert "zoekindex" not in indexing.output()  # stopping is not a failed index
 
     # Started in the background by a script, as `make serve &` (SIGINT ignored from birth).
@@ -212,7 +213,7 @@ def test_ctrl_c_stops_the_preview(
     try:
         background.wait_until_serving()
         background.settle()
-        assert stopped_within(background, 2), background.output()
+        assert stopped_within(background, 5), background.output()
     finally:
         background.stop()
 
@@ -261,7 +262,7 @@ def test_a_warning_shows_the_change_with_a_panel_that_says_it_stops_nothing(
     doc = scratch_repo / ADV / "advies-4.md"
     recs = 'recommendations:\n  - id: R1\n    text: "Geef elke school een vast aanspreekpunt."\n'
     repeated = "## Aanbevelingen\n\n1. Geef elke school een vast aanspreekpunt, nu.\n"
-    text = advies(title="Advies vier", ref="ADV-2024-04", extra=recs, body=repeated)
+    text = advies(title="Advies vier", ref="ADV-2024-04", extra=PLAIN + recs, body=repeated)
     doc.write_text(text, encoding="utf-8")
     line = f"{ADV}/advies-4.md"
     preview.wait_for(lambda: "herhaalt aanbeveling R1" in preview.output(), "the warning")
@@ -291,7 +292,7 @@ def test_first_build_with_a_problem_still_serves(
 CONCEPT = advies(
     title="Advies in opbouw",
     ref="ADV-2024-99",
-    extra="status: concept\n",
+    extra=PLAIN + "status: concept\n",
     body="## Kop\n\nWerktekst. [Eerste](advies-0.md)",
 )
 

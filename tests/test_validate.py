@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from conftest import advies, tiny_png, write_doc
+from conftest import PLAIN, advies, tiny_png, write_doc
 
 from kennisbank.pipeline import load
 
@@ -17,7 +17,7 @@ def messages(root: Path) -> list[str]:
 
 
 def test_clean_corpus_has_no_problems(scratch_repo: Path) -> None:
-    write_doc(scratch_repo, f"{ADV}/een.md", advies())
+    write_doc(scratch_repo, f"{ADV}/een.md", advies(extra=PLAIN))
     corpus, problems = load(scratch_repo)
     assert problems == []
     assert [d.id for d in corpus.documents] == ["een"]
@@ -188,8 +188,9 @@ def test_links_are_rewritten_to_site_paths(scratch_repo: Path) -> None:
         scratch_repo,
         f"{ADV}/een.md",
         advies(
+            extra=PLAIN,
             body="[tk](../../toolkits/tk/index.md) [over](../../content/over-ons.md) "
-            "[web](https://example.org/x.md)\n```\n[code](niet.md)\n```"
+            "[web](https://example.org/x.md)\n```\n[code](niet.md)\n```",
         ),
     )
     corpus, problems = load(scratch_repo)
@@ -334,18 +335,19 @@ def test_words_curly_quotes_get_a_straight_quotes_hint(scratch_repo: Path) -> No
     with_colon = "title: “Lokale meldpunten: samen tegen woondiscriminatie”"
     without = "title: “Lokale meldpunten”"
     for number, title in enumerate([with_colon, without]):
-        text = advies(ref=f"ADV-2025-0{number}").replace("title: Een advies", title)
+        text = advies(ref=f"ADV-2025-0{number}", extra=PLAIN).replace("title: Een advies", title)
         write_doc(scratch_repo, f"{ADV}/q{number}.md", text)
     out = messages(scratch_repo)
     assert len(out) == 2, out
     for number, message in enumerate(out):
-        assert message.startswith(f"{ADV}/q{number}.md:3: title: de waarde staat tussen "
-                                  "gekrulde aanhalingstekens"), message
+        assert message.startswith(
+            f"{ADV}/q{number}.md:3: title: de waarde staat tussen gekrulde aanhalingstekens"
+        ), message
         assert 'Gebruik rechte aanhalingstekens (")' in message
         assert "Zet tekst met ': '" not in message
-    inside = advies().replace("title: Een advies", "title: Het rapport “Samen” is uit")
+    inside = advies(extra=PLAIN).replace("title: Een advies", "title: Het rapport “Samen” is uit")
     write_doc(scratch_repo, f"{ADV}/q0.md", inside)  # quotes inside a text are text
-    write_doc(scratch_repo, f"{ADV}/q1.md", advies(ref="ADV-2025-09"))
+    write_doc(scratch_repo, f"{ADV}/q1.md", advies(ref="ADV-2025-09", extra=PLAIN))
     assert messages(scratch_repo) == []
 
 
@@ -384,8 +386,11 @@ def test_links_are_checked_in_a_document_with_metadata_problems(scratch_repo: Pa
 
 
 def test_a_link_into_the_wrong_folder_suggests_the_right_path(scratch_repo: Path) -> None:
-    write_doc(scratch_repo, "advisories/standpunten/racisme.md", advies().replace(
-        "type: advies", "type: standpunt").replace("ADV-2025-01", "STP-2025-01"))
+    write_doc(
+        scratch_repo,
+        "advisories/standpunten/racisme.md",
+        advies().replace("type: advies", "type: standpunt").replace("ADV-2025-01", "STP-2025-01"),
+    )
     write_doc(scratch_repo, f"{ADV}/een.md", advies(body="[x](racisme.md)"))
     out = messages(scratch_repo)
     assert any("Bedoelde je '../standpunten/racisme.md'?" in m for m in out), out
@@ -393,7 +398,7 @@ def test_a_link_into_the_wrong_folder_suggests_the_right_path(scratch_repo: Path
 
 def test_related_to_an_unreadable_document_says_so(scratch_repo: Path) -> None:
     write_doc(scratch_repo, f"{ADV}/kapot.md", "---\ntitle: [x\n---\nTekst\n")
-    write_doc(scratch_repo, f"{ADV}/een.md", advies(extra="related: [kapot]\n"))
+    write_doc(scratch_repo, f"{ADV}/een.md", advies(extra=PLAIN + "related: [kapot]\n"))
     out = [m for m in messages(scratch_repo) if m.startswith(f"{ADV}/een.md")]
     assert len(out) == 1, out
     assert "'kapot' kan nu niet gelezen worden door een fout in dat bestand" in out[0]

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kennisbank.content.model import Corpus, Document, Problem, SourceFile, errors
-from kennisbank.content.reader import MAX_FILE_BYTES, ReadError, decode, parse_front_matter, relpath
+from kennisbank.content.reader import relpath
 from kennisbank.content.schema_check import FOLLOWUP_SCHEMA, SchemaChecker, line_of, load_schema
 from kennisbank.registry import KINDS
 
@@ -165,23 +165,13 @@ def _read(
         stamp = ()
     if cache is not None and stamp and key in cache and cache[key][0] == stamp:
         return cache[key][1], cache[key][2]
-    rel = relpath(path, root)
-    source: SourceFile | None = None
-    problems: list[Problem] = []
-    try:
-        raw = path.read_bytes()
-        if len(raw) > MAX_FILE_BYTES:
-            raise ReadError(1, "het bestand is groter dan 1 MB. Is er iets in geplakt?")
-        data, marks = parse_front_matter(decode(raw))
-        source = SourceFile(path, rel, data, marks, "", 0)
-        problems = [
-            Problem(p.path, p.line, p.field, p.message, topic="opvolging")
-            for p in checker.check(source, FOLLOWUP_SCHEMA)
-        ]
-    except ReadError as err:
-        problems = [Problem(rel, err.line, err.field, err.message, topic="opvolging")]
-    except OSError:
-        problems = [Problem(rel, 1, "", "het bestand kan niet gelezen worden.", topic="opvolging")]
+    source, problems = checker.check_data_file(
+        path,
+        relpath(path, root),
+        FOLLOWUP_SCHEMA,
+        "opvolging",
+        "het bestand is leeg. Schrijf 'entries:' met de stappen eronder, of verwijder het.",
+    )
     if cache is not None and stamp:
         cache[key] = (stamp, source, problems)
     return source, problems
@@ -303,9 +293,7 @@ def find(documents: list[Document], reference: str) -> tuple[Document, Recommend
             "schuine streep en het id van de aanbeveling, bijvoorbeeld ADV-2024-01/R2."
         )
     followed = [d for d in documents if KINDS[d.kind].followup]
-    doc = next(
-        (d for d in followed if d.meta.get("reference") == doc_ref or d.id == doc_ref), None
-    )
+    doc = next((d for d in followed if d.meta.get("reference") == doc_ref or d.id == doc_ref), None)
     if doc is None:
         raise RecordError(
             f"geen advies of standpunt met kenmerk of id '{doc_ref}'. Controleer het kenmerk "
@@ -412,9 +400,7 @@ def _entry_for(
                 f"met --adressaat: {', '.join(rec.addressees) or '(geen)'}."
             )
         addressee = rec.addressees[0]
-    return Entry(
-        rec.id, day or dt.date.today(), addressee, response, implementation, source, note
-    )
+    return Entry(rec.id, day or dt.date.today(), addressee, response, implementation, source, note)
 
 
 def _write(path: Path, text: str) -> None:

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
@@ -20,6 +21,7 @@ from referencing import Registry, Resource
 
 from kennisbank.content.loader import VOCABULARY_FILE
 from kennisbank.content.model import Problem, SourceFile, field_name
+from kennisbank.content.reader import MAX_FILE_BYTES, ReadError, decode, parse_front_matter
 from kennisbank.registry import KINDS
 
 SCHEMA_BASE = "https://kennisbank.invalid/schema/"
@@ -161,6 +163,36 @@ class SchemaChecker:
         for path, error in chosen.items():
             problems.extend(_translate(source, path, error, kind, self.vocabularies))
         return sorted(problems, key=lambda p: (p.line, p.field))
+
+    def check_data_file(
+        self, path: Path, rel: str, schema: str, topic: str, empty: str
+    ) -> tuple[SourceFile | None, list[Problem]]:
+        """A YAML data file (a follow-up file, the CMS setting) read and checked against
+        ``schema``: the file as a SourceFile (its data in ``meta``) and its problems, each
+        with ``topic``; ``empty``: what to say when it holds no data."""
+        problem: Problem | None = None
+        try:
+            raw = path.read_bytes()
+            if len(raw) > MAX_FILE_BYTES:
+                raise ReadError(1, "het bestand is groter dan 1 MB. Is er iets in geplakt?")
+            text = decode(raw)
+            if not any(
+                line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()
+            ):
+                raise ReadError(1, empty)
+            data, marks = parse_front_matter(text)
+        except ReadError as err:
+            problem = Problem(rel, err.line, err.field, err.message, topic=topic)
+        except OSError:
+            what = "is een map, geen bestand" if path.is_dir() else "kan niet gelezen worden"
+            problem = Problem(rel, 1, "", f"het bestand {what}.", topic=topic)
+        if problem is not None:
+            return None, [problem]
+        source = SourceFile(path, rel, data, marks, "", 0)
+        return source, [
+            Problem(p.path, p.line, p.field, p.message, topic=topic)
+            for p in self.check(source, schema)
+        ]
 
 
 def _rank(error: ValidationError) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 
 from kennisbank.cache import FileCache
 from kennisbank.content import attachments as attachments_rules
-from kennisbank.content import followup, loader
+from kennisbank.content import followup, loader, readability
 from kennisbank.content.model import (
     Attachment,
     Corpus,
@@ -27,7 +27,7 @@ from kennisbank.content.model import (
     errors,
     field_name,
 )
-from kennisbank.content.reader import ReadError, decode, parse_front_matter, read_document, relpath
+from kennisbank.content.reader import read_document, relpath
 from kennisbank.content.safety import (
     FENCE,
     MAX_SCAN_PER_DOCUMENT,
@@ -144,24 +144,16 @@ def load_cms_setting(root: Path, checker: SchemaChecker) -> tuple[dict[str, Any]
     git host), checked against ``schema/cms.schema.json``; ``{}`` when the file is absent
     or has a problem (then only the preview has /admin/)."""
     path = root / CMS_FILE
-    if not path.is_file():
+    if not path.exists():
         return {}, []
-    problems: list[Problem]
-    try:
-        raw = path.read_bytes()
-        if len(raw) > 64 * 1024:
-            raise ReadError(1, "het bestand is groter dan 64 KB. Is er iets in geplakt?")
-        data, marks = parse_front_matter(decode(raw))
-        source = SourceFile(path, CMS_FILE, data, marks, "", 0)
-        problems = [
-            Problem(p.path, p.line, p.field, p.message, topic="cms")
-            for p in checker.check(source, CMS_SCHEMA)
-        ]
-    except ReadError as err:
-        problems = [Problem(CMS_FILE, err.line, err.field, err.message, topic="cms")]
-    except OSError:
-        problems = [Problem(CMS_FILE, 1, "", "het bestand kan niet gelezen worden.", topic="cms")]
-    return ({} if problems else data), problems
+    source, problems = checker.check_data_file(
+        path,
+        CMS_FILE,
+        CMS_SCHEMA,
+        "cms",
+        "het bestand is leeg. Zet er minstens 'publish: false' in.",
+    )
+    return ({} if problems or source is None else source.meta), problems
 
 
 def check_file(path: Path, root: Path, checker: SchemaChecker) -> list[Problem]:
@@ -260,6 +252,7 @@ def check_document(
     if errors(problems) or kind is None:
         return None, problems
     problems += _check_repeated_recommendations(source)
+    problems += _check_plain_summary(source, kind)
     document = Document(
         id=doc_id,
         kind=kind,
@@ -305,6 +298,45 @@ def _check_repeated_recommendations(source: SourceFile) -> list[Problem]:
                 )
             )
     return found
+
+
+def _check_plain_summary(source: SourceFile, kind: str) -> list[Problem]:
+    """Warnings about the summary in plain Dutch (``summary_plain``, readability.TARGET):
+    one harder than the target, or none on a kind that should have one. Only for Dutch."""
+    meta = source.meta
+    if meta.get("language", "nl") != "nl":
+        return []
+    plain = meta.get("summary_plain")
+    if not plain:
+        if not KINDS[kind].plain_summary:
+            return []
+        return [
+            Problem(
+                source.rel,
+                line_of(source, ("summary",)),
+                "summary_plain",
+                f"ontbreekt. Een {KINDS[kind].label.lower()} krijgt ook een samenvatting in "
+                "eenvoudige taal (taalniveau B1), voor wie Nederlands als tweede taal leest: "
+                "voeg onder 'summary' een regel 'summary_plain: …' toe.",
+                topic="eenvoudige-taal",
+                warning=True,
+            )
+        ]
+    score = readability.douma(str(plain))
+    if score is None or score >= readability.TARGET:
+        return []
+    return [
+        Problem(
+            source.rel,
+            line_of(source, ("summary_plain",)),
+            "summary_plain",
+            f"is moeilijker dan eenvoudige taal: Flesch-Douma {score:g}, de streefwaarde is "
+            f"minstens {readability.TARGET:g}. Schrijf kortere zinnen (hoogstens 15 woorden) "
+            "en gewone, korte woorden.",
+            topic="eenvoudige-taal",
+            warning=True,
+        )
+    ]
 
 
 def _check_dates(source: SourceFile, add: Any) -> list[Problem]:

@@ -166,6 +166,8 @@ def site_rules(site_dir: Path, values: dict[str, str], folders: Folders) -> list
     of every matching rule and cannot leave a folder out of ``/*``: a header that a folder
     replaces (the CMS's own policy) is given by one rule per other top-level file and
     folder instead, and the folder by its own rule."""
+    if any(folder.strip("/").count("/") for folder in folders):
+        raise ValueError(f"only top-level folders can have headers of their own: {folders}")
     replaced = {name for own in folders.values() for name in own if name in values}
     lines = ["/*", *(f"  {n}: {v}" for n, v in values.items() if n not in replaced)]
     if replaced:

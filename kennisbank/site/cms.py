@@ -72,8 +72,8 @@ def csp(setting: dict[str, Any], preview: bool, header: bool = False) -> str:
         # GitHub's sign-in (base_url) is a window of its own: no connection of this page.
         connect += dict.fromkeys(origin(url) for url in apis)
         images += host["images"]
-        if backend["name"] == "gitlab":  # avatars uploaded to the GitLab server itself
-            images += connect[1:]
+        if backend["name"] == "gitlab" or "api_root" in backend:
+            images += connect[1:]  # avatars kept by a GitLab or GitHub Enterprise server
     directives = [
         "default-src 'self'",
         "script-src 'self' 'unsafe-eval'",
@@ -91,11 +91,12 @@ def csp(setting: dict[str, Any], preview: bool, header: bool = False) -> str:
 
 def headers(setting: dict[str, Any]) -> dict[str, str]:
     """What the published /admin/ is sent instead of the site's own headers: its policy,
-    an opener policy that lets GitHub's sign-in window report back (the site's
-    ``same-origin`` cuts it off), and no indexing."""
+    for GitHub an opener policy that lets its sign-in window report back (the site's
+    ``same-origin`` cuts it off; GitLab's PKCE sign-in opens no window), and no indexing."""
+    popup = setting.get("backend", {}).get("name") == "github"
     return {
         "Content-Security-Policy": csp(setting, preview=False, header=True),
-        "Cross-Origin-Opener-Policy": "same-origin-allow-popups",
+        "Cross-Origin-Opener-Policy": "same-origin-allow-popups" if popup else "same-origin",
         "X-Robots-Tag": "noindex, nofollow",
     }
 

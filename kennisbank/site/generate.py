@@ -301,7 +301,9 @@ def card(
         "kind_label": doc.kind_label,
         "date": doc.date,
         "date_text": dutch_date(doc.date),
-        "summary": doc.summary,
+        # A card gives the summary in plain Dutch when there is one: quicker to take in.
+        "summary": " ".join(str(doc.meta.get("summary_plain") or doc.summary).split()),
+        "plain": bool(doc.meta.get("summary_plain")),
         "labels": [
             {"text": label, "url": up + theme_url("domains", slug)}
             for slug, label in zip(domains, labels, strict=True)

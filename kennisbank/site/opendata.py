@@ -9,6 +9,7 @@ from importlib import resources
 from typing import Any
 
 from kennisbank.cache import RowCache
+from kennisbank.content import readability
 from kennisbank.content.model import Corpus, Document
 from kennisbank.content.schema_check import known_keys
 from kennisbank.registry import KINDS
@@ -23,6 +24,7 @@ COLUMNS = [
     "date",
     "updated",
     "summary",
+    "summary_plain",
     "status",
     "language",
     "domains",
@@ -43,6 +45,9 @@ COLUMNS = [
     "contact",
     "example",
     "pdf",
+    "readability_summary",
+    "readability_summary_plain",
+    "readability_body",
 ]
 # Keys that stay out of the export: files are downloads, not data about the document.
 PRIVATE = {"files", "changelog", "featured"}
@@ -55,6 +60,8 @@ def record(doc: Document, site_url: str) -> dict[str, Any]:
     data["status"] = doc.status
     data["language"] = doc.meta.get("language", "nl")
     data["summary"] = doc.summary
+    if data["language"] == "nl":  # Flesch–Douma is a formula for Dutch
+        data["readability"] = dict(readability.scores(doc.meta, doc.source.body))
     data["pdf"] = absolute(site_url, doc, pdf_name(doc))
     if doc.attachments:
         data["downloads"] = [
@@ -114,6 +121,8 @@ FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as f
 
 
 def cell(value: Any) -> str:
+    if isinstance(value, float):  # a number, never a formula (a score can be negative)
+        return str(value)
     text = _cell(value)
     return "'" + text if text.startswith(FORMULA) else text
 
@@ -133,7 +142,9 @@ def _cell(value: Any) -> str:
 
 def csv_row(rec: dict[str, Any]) -> list[str]:
     period = rec.get("period") or {}
+    scores = rec.get("readability") or {}
     row = {**rec, "period_start": period.get("start"), "period_end": period.get("end")}
+    row |= {f"readability_{part}": score for part, score in scores.items()}
     return [cell(row.get(column)) for column in COLUMNS]
 
 

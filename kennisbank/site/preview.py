@@ -42,6 +42,7 @@ GUIDE_SECTIONS: dict[str, str] = {
     "pdf": "downloads-en-pdf",
     "opvolging": "opvolging-van-aanbevelingen",
     "cms": "in-de-browser-bewerken-cms",
+    "eenvoudige-taal": "in-eenvoudige-taal",
     "aanbevelingen": "opvolging-van-aanbevelingen",
 }
 
@@ -57,6 +58,7 @@ FIELD_TOPICS: dict[str, str] = {
     "changelog": "bijlagen",
     "version": "bijlagen",
     "status": "status",
+    "summary_plain": "eenvoudige-taal",
 }
 
 VOCABULARY_FILE = "content/_data/vocabularies.yml"
