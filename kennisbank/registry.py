@@ -93,6 +93,30 @@ class AttachmentType:
     content: str  # what the file must be inside: zip, pdf, png, jpeg, text
 
 
+@dataclass(frozen=True, slots=True)
+class Language:
+    code: str  # ISO 639-1
+    name: str  # in Dutch
+    native: str  # in the language itself
+    dir: str  # "ltr" or "rtl"
+    script: str  # a key of FONTS
+
+
+@dataclass(frozen=True, slots=True)
+class Font:
+    script: str
+    family: str
+    package: str  # node_modules/@fontsource/<package>
+    subsets: tuple[str, ...]
+
+    def files(self) -> list[str]:
+        """The package's regular-weight WOFF2 files used, relative to node_modules."""
+        return [
+            f"@fontsource/{self.package}/files/{self.package}-{subset}-400-normal.woff2"
+            for subset in self.subsets
+        ]
+
+
 def _data() -> dict[str, Any]:
     text = resources.files("kennisbank").joinpath(REGISTRY).read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
@@ -112,6 +136,18 @@ ATTACHMENT_TYPES: dict[str, AttachmentType] = {
     for ext, entry in _DATA["attachments"]["types"].items()
 }
 MAX_ATTACHMENT_BYTES: int = int(_DATA["attachments"]["max_megabytes"]) * 1024 * 1024
+LANGUAGES: dict[str, Language] = {
+    code: Language(code=code, **entry) for code, entry in _DATA["languages"].items()
+}
+FONTS: dict[str, Font] = {
+    script: Font(
+        script=script,
+        family=entry["family"],
+        package=entry["package"],
+        subsets=tuple(entry["subsets"]),
+    )
+    for script, entry in _DATA["fonts"].items()
+}
 
 # The search page's filters, in order: (name, Dutch title). "soort" and "jaar" come from
 # every document's kind and date, the others from the vocabularies.

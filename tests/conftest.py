@@ -351,6 +351,24 @@ def cms_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+
+
+def run_axe(page) -> list[dict]:
+    if not AXE.exists():
+        pytest.fail("node_modules/axe-core ontbreekt: 'make test' installeert het met npm ci.")
+    # Evaluated, not added as a <script>: the page's own CSP (its meta) blocks inline scripts.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+    )
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
 def old_site(root: Path) -> str:
     """A previous site/ in ``root``, as a build must leave it on failure; its hash."""
     (root / "site/adviezen").mkdir(parents=True)
@@ -382,6 +400,9 @@ def page_types() -> dict[str, str]:
     }
     for kind, doc in first.items():
         types[f"document-{kind}"] = doc.url
+    summaries = next((d for d in corpus.published() if d.meta.get("summaries")), None)
+    if summaries is not None:  # summaries in other languages, right-to-left among them
+        types["document-summaries"] = summaries.url
     from kennisbank.registry import FOLLOWUP
     from kennisbank.site.followup import tracked
 

@@ -5,31 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from conftest import PAGES, ROOT, advies, write_doc
+from conftest import PAGES, ROOT, advies, run_axe, write_doc
 
 from kennisbank.pipeline import load
 from kennisbank.site.downloads import bundle_name, pdf_name
 
 pytestmark = pytest.mark.browser
-
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
-
-
-
-
-def run_axe(page) -> list[dict]:
-    if not AXE.exists():
-        pytest.fail("node_modules/axe-core ontbreekt: 'make test' installeert het met npm ci.")
-    # Evaluated, not added as a <script>: the page's own CSP (its meta) blocks inline scripts.
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
-    )
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])

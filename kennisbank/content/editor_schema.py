@@ -20,7 +20,7 @@ import json
 from typing import Any
 
 from kennisbank.content.schema_check import FOLLOWUP_SCHEMA, _deref, flattened, load_schema
-from kennisbank.registry import KINDS
+from kennisbank.registry import KINDS, LANGUAGES
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 FILES = {  # where `make docs` writes them (.vscode/settings.json maps the follow-up one)
@@ -44,6 +44,8 @@ def plain(node: Any, vocabularies: dict[str, dict[str, str]]) -> Any:
         out["enumDescriptions"] = list(values.values())
     if node.get("x-kind"):
         out["enum"] = list(KINDS)
+    if node.get("x-languages"):
+        out["propertyNames"] = {"enum": list(LANGUAGES)}
     return out
 
 
@@ -123,6 +125,14 @@ def front_matter_field(
         out |= {"type": "datetime", "dateFormat": "yyyy-MM-dd"}
     elif prop.get("type") == "boolean":
         out["type"] = "boolean"
+    elif prop.get("x-languages"):  # one text per supported language
+        out |= {
+            "type": "fields",
+            "fields": [
+                {"title": f"{lang.name} ({lang.native})", "name": code, "type": "string"}
+                for code, lang in LANGUAGES.items()
+            ],
+        }
     elif prop.get("type") == "object":
         out |= {"type": "fields", "fields": front_matter_fields(kind, prop, vocabularies)}
     elif prop.get("type") == "array" and items.get("type") == "object":

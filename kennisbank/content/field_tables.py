@@ -33,13 +33,13 @@ from kennisbank.content.schema_check import (
     load_schema,
     registry,
 )
-from kennisbank.registry import ATTACHMENT_TYPES, KINDS, MAX_ATTACHMENT_BYTES
+from kennisbank.registry import ATTACHMENT_TYPES, FONTS, KINDS, LANGUAGES, MAX_ATTACHMENT_BYTES
 
 ALL = "alle"  # the block with the table of all fields
 
 # The files with blocks (from the repository root) and the blocks each must have.
 TARGETS: dict[str, tuple[str, ...]] = {
-    "content/redactiegids.md": (*KINDS, "bijlagen", "opvolging"),
+    "content/redactiegids.md": (*KINDS, "bijlagen", "opvolging", "talen"),
     "docs/metadata.md": (ALL, "attachments", "followup"),
     "docs/editing.md": ("cms",),
 }
@@ -237,6 +237,8 @@ def value_summary(kind: str, prop: Mapping[str, Any], kinds: Sequence[str]) -> s
         return out + (f" ({', '.join(extra)})" if extra else "")
     if name:
         return f"one value from vocabulary {code(name)}"
+    if prop.get("x-languages"):
+        return "language code (ISO 639-1, `languages` in the registry) → text"
     if kind_of == "object":
         return _object(prop)
     if kind_of == "boolean":
@@ -411,7 +413,31 @@ def blocks(all_schemas: Mapping[str, Mapping[str, Any]] | None = None) -> dict[s
     out.update(attachment_tables())
     out.update(followup_tables())
     out.update(cms_table())
+    out["talen"] = languages_table()
     return out
+
+
+def languages_table() -> str:
+    """The languages a summary may be in (the registry's ``languages``), for the guide."""
+    scripts = {
+        "latin": "Latijns",
+        "cyrillic": "Cyrillisch",
+        "arabic": "Arabisch",
+        "ethiopic": "Ethiopisch (ge'ez)",
+    }
+    return table(
+        ["Code", "Taal", "Eigen naam", "Schrift", "Richting"],
+        [
+            (
+                code(key),
+                lang.name,
+                f'<span lang="{key}" dir="{lang.dir}">{lang.native}</span>',  # WCAG 3.1.2
+                f"{scripts.get(lang.script, lang.script)} ({FONTS[lang.script].family})",
+                "van rechts naar links" if lang.dir == "rtl" else "van links naar rechts",
+            )
+            for key, lang in LANGUAGES.items()
+        ],
+    )
 
 
 def fill(text: str, generated: Mapping[str, str], expected: Sequence[str], rel: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
@@ -22,7 +23,7 @@ from referencing import Registry, Resource
 from kennisbank.content.loader import VOCABULARY_FILE
 from kennisbank.content.model import Problem, SourceFile, field_name
 from kennisbank.content.reader import MAX_FILE_BYTES, ReadError, decode, parse_front_matter
-from kennisbank.registry import KINDS
+from kennisbank.registry import KINDS, LANGUAGES
 
 SCHEMA_BASE = "https://kennisbank.invalid/schema/"
 
@@ -36,7 +37,17 @@ TYPE_WORDS = {
 }
 
 # Which error to keep when one field has several: the most basic one first.
-PRIORITY = ["type", "required", "const", "enum", "x-kind", "x-vocabulary", "pattern", "format"]
+PRIORITY = [
+    "type",
+    "required",
+    "const",
+    "enum",
+    "x-kind",
+    "x-vocabulary",
+    "x-languages",
+    "pattern",
+    "format",
+]
 
 
 # The schema of the follow-up files (<id>.opvolging.yml), beside the kinds' schemas.
@@ -126,8 +137,21 @@ class SchemaChecker:
             if wanted and (not isinstance(instance, str) or instance not in KINDS):
                 yield ValidationError(f"{instance!r} is not a kind")
 
+        def languages_keyword(
+            validator: Any, wanted: bool, instance: Any, schema: Mapping[str, Any]
+        ) -> Iterator[ValidationError]:
+            if wanted and isinstance(instance, dict):
+                for key in instance:
+                    if key not in LANGUAGES:
+                        yield ValidationError(f"{key!r} is not a language", path=[key])
+
         cls = validators.extend(
-            Draft202012Validator, {"x-vocabulary": vocabulary_keyword, "x-kind": kind_keyword}
+            Draft202012Validator,
+            {
+                "x-vocabulary": vocabulary_keyword,
+                "x-kind": kind_keyword,
+                "x-languages": languages_keyword,
+            },
         )
         checker = FormatChecker(["date"])
         self._validators: dict[str | None, Any] = {
@@ -273,6 +297,22 @@ def _translate(
                 f"'{instance}' bestaat niet in de woordenlijst '{value}'."
                 f"{suggest(str(instance), choices)} Kies uit: {', '.join(choices)}. "
                 f"Een nieuwe waarde voeg je toe in {VOCABULARY_FILE}."
+            )
+        ]
+    if keyword == "x-languages":
+        code = str(path[-1])
+        known = ", ".join(f"{c} ({lang.name})" for c, lang in LANGUAGES.items())
+        what = (
+            "de brontaal: de gewone samenvatting is al Nederlands"
+            if code == "nl"
+            else "geen ondersteunde taal"
+            if re.fullmatch(r"[a-z]{2}", code)
+            else "geen ISO 639-1-code (twee kleine letters, zoals ar of tr)"
+        )
+        return [
+            problem(
+                f"'{code}' is {what}.{suggest(code, list(LANGUAGES))} Ondersteunde talen: "
+                f"{known}."
             )
         ]
     if keyword in ("enum", "const", "x-kind"):

@@ -27,6 +27,8 @@ from markupsafe import Markup
 from kennisbank.content.model import Corpus, Document
 from kennisbank.content.safety import SCHEME
 from kennisbank.registry import FACTS, PUBLISHER
+from kennisbank.registry import FONTS as SCRIPT_FONTS
+from kennisbank.site import languages
 from kennisbank.site.downloads import Download, absolute, pdf_name
 from kennisbank.site.generate import page_url
 from kennisbank.site.render import render
@@ -71,9 +73,13 @@ class PdfMaker:
                     "installeert het met npm), of 'npm ci' in de map van het project.",
                 )
             css = resources.files("kennisbank.site").joinpath("templates", CSS_FILE)
-            text = css.read_text("utf-8")
+            modules = (self.root / languages.NODE_MODULES).resolve()
+            # The summaries' fonts (one per script), by file URL: WeasyPrint embeds them.
+            text = languages.font_faces(self.root, lambda p: (modules / p).as_uri())
+            text += css.read_text("utf-8")
             digest = hashlib.sha256(text.encode())
-            for font in sorted(fonts.glob("*.woff2")):
+            used = [modules / p for font in SCRIPT_FONTS.values() for p in font.files()]
+            for font in [*sorted(fonts.glob("*.woff2")), *used]:
                 digest.update(font.name.encode() + font.read_bytes())
             digest.update(metadata.version("weasyprint").encode())
             self._style = (text, digest.hexdigest())
@@ -110,6 +116,7 @@ class PdfMaker:
             body=Markup(html),  # converted from the validated body
             recommendations=doc.meta.get("recommendations") or [],
             changelog=doc.meta.get("changelog") or [],
+            summaries=languages.summaries(doc),
         )
 
     def _absolute(self, doc: Document, match: re.Match[str]) -> str:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from kennisbank.content.model import Corpus
 from kennisbank.content.schema_check import flattened
-from kennisbank.registry import KINDS, PUBLISHER
+from kennisbank.registry import KINDS, LANGUAGES, PUBLISHER
 
 FOLDER = "admin"
 PORT = "KENNISBANK_CMS_PORT"  # decap-server's port (its default, 8081, when not set)
@@ -143,6 +143,20 @@ def field(name: str, prop: dict[str, Any], required: bool, corpus: Corpus) -> di
         out |= DATE
     elif prop.get("type") == "boolean":
         out["widget"] = "boolean"
+    elif prop.get("x-languages"):  # one optional text per supported language
+        out |= {
+            "widget": "object",
+            "collapsed": True,
+            "fields": [
+                {
+                    "name": code,
+                    "label": f"{lang.name} ({lang.native})",
+                    "widget": "text",
+                    "required": False,
+                }
+                for code, lang in LANGUAGES.items()
+            ],
+        }
     elif prop.get("type") == "object":
         out |= {"widget": "object", "fields": fields(prop, corpus)}
     elif prop.get("type") == "array" and items.get("type") == "object":

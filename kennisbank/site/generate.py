@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup
 
-from kennisbank.site import cms, feeds, followup
+from kennisbank.site import cms, feeds, followup, languages
 from kennisbank.site import opendata
 from kennisbank.cache import CardCache, PreviewCache
 from kennisbank.content.model import Corpus, Document, InternalError, Problem
@@ -205,6 +205,8 @@ def generate(
     out.texts.update(followup.exports(corpus, site_url))
     out.texts[f"feeds/{FOLLOWUP.feed}"] = followup.feed(corpus, site_url)
     out.texts["robots.txt"] = robots(site_url)
+    out.texts[languages.CSS] = languages.site_css(corpus.root)
+    out.files.update(languages.site_files(corpus.root))
     # The CMS (admin/): a preview always has it (with decap-server); `make build` when
     # content/_data/cms.yml says so, with its own headers.
     if preview or cms.published(corpus):
@@ -387,6 +389,7 @@ def document_page(
         "suggested": [card(cards, corpus, d, url, 3) for d in corpus.suggested.get(doc.id, [])],
         "backlinks": [card(cards, corpus, d, url, 3) for d in corpus.backlinks.get(doc.id, [])],
         "listing_url": relative_url(f"{doc.section}/", url),
+        **languages.context(doc, url),
         "date_text": dutch_date(doc.date),
         "updated_text": dutch_date(doc.updated),
         "downloads": download_items(doc, files),
