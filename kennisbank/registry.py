@@ -150,11 +150,13 @@ FONTS: dict[str, Font] = {
 }
 
 # The search page's filters, in order: (name, Dutch title). "soort" and "jaar" come from
-# every document's kind and date, the others from the vocabularies.
+# every document's kind and date, "taal" from its language and its summaries in other
+# languages, the others from the vocabularies.
 SEARCH_FILTERS: tuple[tuple[str, str], ...] = (
     ("soort", "Soort"),
     *((v.filter, v.filter_title) for v in VOCABULARIES.values()),
     (FOLLOWUP.filter, FOLLOWUP.filter_title),
+    ("taal", "Taal"),
     ("jaar", "Jaar"),
 )
 

@@ -28,7 +28,17 @@ from kennisbank.registry import SEARCH_FILTERS
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
-FACETS = ["soort", "domein", "doelgroep", "actor", "regio", "jaar", "adressaat", "opvolging"]
+FACETS = [
+    "soort",
+    "domein",
+    "doelgroep",
+    "actor",
+    "regio",
+    "jaar",
+    "adressaat",
+    "opvolging",
+    "taal",
+]
 # A word on every document and site page, so that every facet has values to narrow.
 EVERYTHING = "de"
 
@@ -605,3 +615,20 @@ def test_a_misbehaving_indexer_fails_in_dutch_and_never_hangs(
     assert not worker.is_alive(), f"the feeder hangs when Pagefind {mode}"
     assert isinstance(outcome[0], SearchIndexError), outcome
     assert "de zoekindex (Pagefind) kon niet gemaakt worden" in str(outcome[0])
+
+
+@browser_test
+def test_the_language_filter_finds_documents_with_a_summary_in_that_language(
+    page: Any, site_url: str, corpus
+) -> None:
+    """`taal` holds each document's language and the languages of its summaries: a reader
+    of Arabic finds the documents with an Arabic summary, under the language's Dutch name."""
+    wanted = sorted(d.url for d in corpus.published() if "ar" in (d.meta.get("summaries") or {}))
+    assert wanted
+    assert search_page(page, site_url, f"q={EVERYTHING}&taal=ar") == len(wanted)
+    found = page.locator("main .kb-search-result a").evaluate_all(
+        "links => links.map(a => new URL(a.href).pathname)"
+    )
+    assert sorted({u.strip("/") + "/" for u in found}) == wanted
+    box = page.locator("fieldset[data-facet=taal]").get_by_label(re.compile(r"^Arabisch"))
+    assert box.count() == 1 and box.is_checked()

@@ -24,7 +24,15 @@ from kennisbank.site import cms, feeds, followup, languages
 from kennisbank.site import opendata
 from kennisbank.cache import CardCache, PreviewCache
 from kennisbank.content.model import Corpus, Document, InternalError, Problem
-from kennisbank.registry import FACTS, FOLLOWUP, KINDS, PUBLISHER, SEARCH_FILTERS, VOCABULARIES
+from kennisbank.registry import (
+    FACTS,
+    FOLLOWUP,
+    KINDS,
+    LANGUAGES,
+    PUBLISHER,
+    SEARCH_FILTERS,
+    VOCABULARIES,
+)
 from kennisbank.site.downloads import (
     Download,
     attachment_downloads,
@@ -423,6 +431,9 @@ def search_data(doc: Document, followed: list[str] | None = None) -> dict[str, A
             filters[vocabulary.filter] = values
     if followed:
         filters[FOLLOWUP.filter] = followed
+    # The languages a reader finds it in: its own, then those of its summaries.
+    summaries = doc.meta.get("summaries") or {}
+    filters["taal"] = list(dict.fromkeys([doc.meta.get("language", "nl"), *summaries]))
     return {
         "filters": filters,
         "meta": {
@@ -439,6 +450,7 @@ def search_labels(corpus: Corpus) -> dict[str, dict[str, str]]:
     for vocabulary in VOCABULARIES.values():
         labels[vocabulary.filter] = dict(corpus.vocabularies.get(vocabulary.name, {}))
     labels[FOLLOWUP.filter] = followup.search_labels()
+    labels["taal"] = {"nl": "Nederlands", **{c: lang.name for c, lang in LANGUAGES.items()}}
     return labels
 
 
