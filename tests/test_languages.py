@@ -123,3 +123,21 @@ def test_summaries_in_chromium_rtl_fonts_and_axe(browser, site_url: str, scheme:
     page.wait_for_timeout(500)
     assert run_axe(page) == []
     page.close()
+
+
+def test_cards_name_the_other_languages_in_those_languages(built_site: Path, corpus) -> None:
+    """A listing tells a reader which languages a document's summary is also in."""
+    for doc in corpus.published():
+        listing = (built_site / doc.section / "index.html").read_text(encoding="utf-8")
+        card = listing[listing.index(f'href="../{doc.url}"') :]
+        card = card[: card.index("</li>")]
+        given = doc.meta.get("summaries") or {}
+        if not given:
+            assert "kb-card__languages" not in card, doc.id
+            continue
+        names = ", ".join(
+            f'<span lang="{c}" dir="{LANGUAGES[c].dir}">{LANGUAGES[c].native}</span>'
+            for c in LANGUAGES
+            if c in given
+        )
+        assert f'<p class="kb-card__languages">Samenvatting ook in: {names}</p>' in card

@@ -314,6 +314,7 @@ def card(
         # A card gives the summary in plain Dutch when there is one: quicker to take in.
         "summary": " ".join(str(doc.meta.get("summary_plain") or doc.summary).split()),
         "plain": bool(doc.meta.get("summary_plain")),
+        "summaries": languages.summaries(doc),  # named in their own language
         "labels": [
             {"text": label, "url": up + theme_url("domains", slug)}
             for slug, label in zip(domains, labels, strict=True)
