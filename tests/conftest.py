@@ -377,6 +377,37 @@ def old_site(root: Path) -> str:
     return tree_hash(root / "site")
 
 
+def stops_check_and_build(root: Path, where: str, words: str) -> None:
+    """Bad input as staff meet it: `kennisbank check` and `make build` both exit non-zero
+    and name ``where`` (``PATH:LINE: ``) with ``words``, without a traceback, and the site/
+    that was there (``old_site``) stays byte for byte."""
+    before = old_site(root)
+    done = subprocess.run(
+        [sys.executable, "-m", "kennisbank.cli", "check"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert where in done.stdout and words in done.stdout, done.stdout
+    built = subprocess.run([*BUILD, str(root)], capture_output=True, text=True)
+    assert built.returncode != 0
+    output = built.stdout + built.stderr
+    assert where in output and "Traceback" not in output, output
+    assert tree_hash(root / "site") == before
+
+
+def set_palette(page: Any, scheme: str) -> None:
+    """Material's light ("default") or dark ("slate") palette, as its toggle sets it."""
+    page.evaluate(
+        "s => { document.body.setAttribute('data-md-color-scheme', s);"
+        " document.body.setAttribute('data-md-color-primary', 'custom'); }",
+        scheme,
+    )
+    page.wait_for_timeout(500)  # Material animates the palette change (125 ms)
+
+
 def page_types() -> dict[str, str]:
     """One URL of every page type the site has."""
     from kennisbank.pipeline import load

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from conftest import PAGES, ROOT, advies, run_axe, write_doc
+from conftest import PAGES, ROOT, advies, run_axe, set_palette, write_doc
 
 from kennisbank.pipeline import load
 from kennisbank.site.downloads import bundle_name, pdf_name
@@ -21,12 +21,7 @@ def test_axe_has_no_violations(browser, site_url: str, name: str, scheme: str) -
     if name == "search-results":
         page.wait_for_selector(".kb-search-result", timeout=10_000)
     # The palette toggle sets this attribute; setting it directly tests both palettes.
-    page.evaluate(
-        "s => { document.body.setAttribute('data-md-color-scheme', s);"
-        " document.body.setAttribute('data-md-color-primary', 'custom'); }",
-        scheme,
-    )
-    page.wait_for_timeout(500)  # Material animates the palette change (125 ms)
+    set_palette(page, scheme)
     assert run_axe(page) == []
     page.close()
 
@@ -49,12 +44,7 @@ def test_preview_problem_panel_passes_axe(browser, scratch_repo, preview_of, sch
     assert "Voorvertoning: " in panel.locator("h2").inner_text()
     box = panel.bounding_box()
     assert box is not None and box["y"] < 1
-    page.evaluate(
-        "s => { document.body.setAttribute('data-md-color-scheme', s);"
-        " document.body.setAttribute('data-md-color-primary', 'custom'); }",
-        scheme,
-    )
-    page.wait_for_timeout(500)
+    set_palette(page, scheme)
     assert run_axe(page) == []
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('.kb-preview-problems') !== null")

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BUILD, CMS_GITHUB, ROOT, advies, old_site, tree_hash, write_doc
+from conftest import CMS_GITHUB, ROOT, advies, stops_check_and_build, write_doc
 
 from kennisbank.content.loader import load_vocabularies
 from kennisbank.content.model import Corpus
@@ -203,19 +201,4 @@ def test_a_bad_setting_stops_check_and_build_and_keeps_the_site(
         (scratch_repo / CMS_FILE).mkdir()
     else:
         (scratch_repo / CMS_FILE).write_text(text, encoding="utf-8")
-    before = old_site(scratch_repo)
-    done = subprocess.run(
-        [sys.executable, "-m", "kennisbank.cli", "check"],
-        cwd=scratch_repo,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert f"{CMS_FILE}:" in done.stdout and words in done.stdout, done.stdout
-    built = subprocess.run([*BUILD, str(scratch_repo)], capture_output=True, text=True)
-    assert built.returncode != 0
-    output = built.stdout + built.stderr
-    assert f"{CMS_FILE}:" in output and "Traceback" not in output, output
-    assert tree_hash(scratch_repo / "site") == before
-    assert f"{CMS_FILE}:{line}: " in done.stdout, done.stdout
+    stops_check_and_build(scratch_repo, f"{CMS_FILE}:{line}: ", words)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BUILD, PLAIN, ROOT, advies, old_site, tree_hash, write_doc
+from conftest import PLAIN, ROOT, advies, stops_check_and_build, write_doc
 
 from kennisbank.content import followup
 from kennisbank.content.loader import load_vocabularies
@@ -250,21 +250,7 @@ def test_bad_follow_up_stops_check_and_build_and_keeps_the_site(
     Dutch, exit non-zero, and the site that was there stays as it was."""
     write_doc(scratch_repo, DOC, advies(extra=RECS, date="2025-01-10"))
     write_doc(scratch_repo, FILE, "entries:\n" + entry().replace(*change))
-    before = old_site(scratch_repo)
-    done = subprocess.run(
-        [sys.executable, "-m", "kennisbank.cli", "check"],
-        cwd=scratch_repo,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert f"{FILE}:{line}: " in done.stdout and words in done.stdout, done.stdout
-    built = subprocess.run([*BUILD, str(scratch_repo)], capture_output=True, text=True)
-    assert built.returncode != 0
-    output = built.stdout + built.stderr
-    assert f"{FILE}:{line}: " in output and "Traceback" not in output, output
-    assert tree_hash(scratch_repo / "site") == before
+    stops_check_and_build(scratch_repo, f"{FILE}:{line}: ", words)
 
 
 def test_the_preview_updates_the_dashboard_when_follow_up_changes(

@@ -4,12 +4,10 @@ self-hosted font on the page and in the PDF; bad input stops check and build."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import BUILD, PAGES, PLAIN, advies, old_site, run_axe, tree_hash, write_doc
+from conftest import PAGES, PLAIN, advies, run_axe, set_palette, stops_check_and_build, write_doc
 from pypdf import PdfReader
 
 from kennisbank.registry import FONTS, LANGUAGES
@@ -36,21 +34,8 @@ def test_bad_summaries_stop_check_and_build(
     text = advies(extra=PLAIN + "summaries:\n" + summaries)
     write_doc(scratch_repo, ADV, text)
     line = text.splitlines().index(summaries.splitlines()[-1]) + 1
-    before = old_site(scratch_repo)
-    done = subprocess.run(
-        [sys.executable, "-m", "kennisbank.cli", "check"],
-        cwd=scratch_repo,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 1, done.stdout + done.stderr
     where = f"{ADV}:{line}: " + (f"{field}: " if field else "")
-    assert where in done.stdout and words in done.stdout, done.stdout
-    built = subprocess.run([*BUILD, str(scratch_repo)], capture_output=True, text=True)
-    assert built.returncode != 0
-    assert where in built.stdout + built.stderr and "Traceback" not in built.stderr
-    assert tree_hash(scratch_repo / "site") == before
+    stops_check_and_build(scratch_repo, where, words)
 
 
 def test_the_page_and_pdf_show_each_summary_in_its_language(built_site: Path, corpus) -> None:
@@ -115,12 +100,7 @@ def test_summaries_in_chromium_rtl_fonts_and_axe(browser, site_url: str, scheme:
         assert family.startswith(f'"KB {FONTS[LANGUAGES[code].script].family}"'), family
     page.wait_for_load_state("networkidle")
     assert any(u.startswith(site_url) and "noto-sans-arabic-arabic" in u for u in fonts), fonts
-    page.evaluate(
-        "s => { document.body.setAttribute('data-md-color-scheme', s);"
-        " document.body.setAttribute('data-md-color-primary', 'custom'); }",
-        scheme,
-    )
-    page.wait_for_timeout(500)
+    set_palette(page, scheme)
     assert run_axe(page) == []
     page.close()
 
