@@ -234,6 +234,17 @@ def corpus() -> Any:
 
 
 @pytest.fixture(scope="session")
+def checker() -> Any:
+    """The schema checker with the repository's vocabularies (which must load cleanly)."""
+    from kennisbank.content.loader import load_vocabularies
+    from kennisbank.content.schema_check import SchemaChecker
+
+    vocabularies, problems = load_vocabularies(ROOT)
+    assert problems == []
+    return SchemaChecker(vocabularies)
+
+
+@pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
     with serve(built_site) as url:
         yield url

@@ -15,7 +15,6 @@ import pytest
 import yaml
 from conftest import CMS_GITHUB, ROOT, advies, stops_check_and_build, write_doc
 
-from kennisbank.content.loader import load_vocabularies
 from kennisbank.content.model import Corpus
 from kennisbank.content.schema_check import SchemaChecker
 from kennisbank.content.validate import CMS_FILE, load_cms_setting
@@ -25,13 +24,6 @@ from kennisbank.site import cms
 EXAMPLES = sorted((ROOT / "kennisbank" / "schema" / "examples" / "cms").rglob("*.yml"))
 EXPECT = re.compile(r"^# expect: (\S+)$", re.M)
 CSP = "Content-Security-Policy"
-
-
-@pytest.fixture(scope="module")
-def checker() -> SchemaChecker:
-    vocabularies, problems = load_vocabularies(ROOT)
-    assert problems == []
-    return SchemaChecker(vocabularies)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)

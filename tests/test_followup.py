@@ -13,7 +13,6 @@ import pytest
 from conftest import PLAIN, ROOT, advies, stops_check_and_build, write_doc
 
 from kennisbank.content import followup
-from kennisbank.content.loader import load_vocabularies
 from kennisbank.content.schema_check import SchemaChecker
 from kennisbank.content.validate import load_corpus
 from kennisbank.site import followup as pages
@@ -30,13 +29,6 @@ RECS = (
     "    addressees: [vlaamse-regering]\n"
 )
 TODAY = dt.date(2026, 6, 1)
-
-
-@pytest.fixture(scope="module")
-def checker() -> SchemaChecker:
-    vocabularies, problems = load_vocabularies(ROOT)
-    assert problems == []
-    return SchemaChecker(vocabularies)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)

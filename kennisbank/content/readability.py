@@ -68,11 +68,11 @@ def douma(text: str) -> float | None:
     return round(float(_textstat().flesch_reading_ease(plain)), 1)
 
 
-def scores(meta: dict[str, Any], body: str) -> tuple[tuple[str, float | None], ...]:
+def scores(meta: dict[str, Any], body: str) -> dict[str, float | None]:
     """The scores of a Dutch document's summary, plain summary (when it has one) and body,
-    as stored on the Document and written to the open data."""
-    out: list[tuple[str, float | None]] = [("summary", douma(str(meta.get("summary", ""))))]
+    as the open data gives them."""
+    out = {"summary": douma(str(meta.get("summary", "")))}
     if meta.get("summary_plain"):
-        out.append(("summary_plain", douma(str(meta["summary_plain"]))))
-    out.append(("body", douma(body)))
-    return tuple(out)
+        out["summary_plain"] = douma(str(meta["summary_plain"]))
+    out["body"] = douma(body)
+    return out

@@ -61,7 +61,7 @@ def record(doc: Document, site_url: str) -> dict[str, Any]:
     data["language"] = doc.meta.get("language", "nl")
     data["summary"] = doc.summary
     if data["language"] == "nl":  # Flesch–Douma is a formula for Dutch
-        data["readability"] = dict(readability.scores(doc.meta, doc.source.body))
+        data["readability"] = readability.scores(doc.meta, doc.source.body)
     data["pdf"] = absolute(site_url, doc, pdf_name(doc))
     if doc.attachments:
         data["downloads"] = [
