@@ -7,6 +7,6 @@ import remarkLintFrontmatterSchema from "remark-lint-frontmatter-schema";
 export default {
   plugins: [
     remarkFrontmatter,
-    [remarkLintFrontmatterSchema, { schemas: {"./.vscode/kennisbank-metadata.schema.json": ["advisories/adviezen/*.md", "advisories/standpunten/*.md", "toolkits/*/index.md", "toolkits/praktijken/*.md"]} }],
+    [remarkLintFrontmatterSchema, { schemas: {"./.vscode/kennisbank-metadata.schema.json": ["advisories/adviezen/+([!.]).md", "advisories/standpunten/+([!.]).md", "toolkits/*/index.md", "toolkits/praktijken/+([!.]).md"], "./.vscode/kennisbank-vertaling.schema.json": ["advisories/adviezen/*.*.md", "advisories/standpunten/*.*.md", "toolkits/*/index.*.md", "toolkits/praktijken/*.*.md"]} }],
   ],
 };

@@ -34,9 +34,11 @@ FileCache = dict[
 LinkCache = dict[str, tuple[Document, str, list[str]]]
 # Per document id: (inputs, page) of its page.
 PageCache = dict[str, tuple[tuple[Any, ...], PageSource]]
-# (document id, page depth, heading level) -> (document, its theme labels, HTML).
+# (document id, page depth, heading level) -> (document, its theme labels and translations'
+# titles, HTML).
 CardCache = dict[tuple[str, int, int], tuple[Document, tuple[str, ...], Markup]]
-# Per document id: (document, site URL, JSON line, CSV row) of the open data.
+# Per document id: (document, site URL and its translations' titles, JSON line, CSV row) of
+# the open data.
 RowCache = dict[str, tuple[Document, str, str, list[str]]]
 
 

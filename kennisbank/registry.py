@@ -117,6 +117,21 @@ class Font:
         ]
 
 
+@dataclass(frozen=True, slots=True)
+class SiteLanguage:
+    """A language the site has pages in besides Dutch (translations of documents)."""
+
+    code: str  # ISO 639-1; its pages are under /<code>/
+    native: str  # its name in the language itself, as the language switcher shows it
+    labels: dict[str, Any]  # Kennisbank's own words on its pages (see registry.yml)
+
+    def label(self, key: str) -> str:
+        return str(self.labels[key])
+
+    def kind(self, kind: str) -> str:
+        return str(self.labels["kinds"][kind])
+
+
 def _data() -> dict[str, Any]:
     text = resources.files("kennisbank").joinpath(REGISTRY).read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
@@ -148,6 +163,11 @@ FONTS: dict[str, Font] = {
     )
     for script, entry in _DATA["fonts"].items()
 }
+SITE_LANGUAGES: dict[str, SiteLanguage] = {
+    code: SiteLanguage(code=code, native=entry["native"], labels=entry)
+    for code, entry in _DATA["site_languages"].items()
+}
+DUTCH_NATIVE = "Nederlands"  # the site's own language, named in the language switcher
 
 # The search page's filters, in order: (name, Dutch title). "soort" and "jaar" come from
 # every document's kind and date, "taal" from its language and its summaries in other
@@ -174,7 +194,9 @@ def kind_at(rel: str) -> tuple[Kind, str] | None:
             continue
         rest = parts[n:]
         if kind.layout == "file" and len(rest) == 1 and rest[0].endswith(".md"):
-            return kind, PurePosixPath(rest[0]).stem
+            stem = PurePosixPath(rest[0]).stem
+            if "." not in stem:  # <id>.<code>.md is a translation (translation_at)
+                return kind, stem
         if (
             kind.layout == "folder"
             and len(rest) == 2
@@ -182,6 +204,32 @@ def kind_at(rel: str) -> tuple[Kind, str] | None:
             and not is_kind_folder((*kind.parts, rest[0]))
         ):
             return kind, rest[0]
+    return None
+
+
+def translation_at(rel: str) -> tuple[Kind, str, str] | None:
+    """The kind, the original's id and the language code (as written) of a translation's
+    place: ``<folder>/<id>.<code>.md`` beside a one-file document, ``<folder>/<id>/
+    index.<code>.md`` in a toolkit's folder; None when the path is not such a place."""
+    parts = PurePosixPath(rel).parts
+    for kind in KINDS.values():
+        n = len(kind.parts)
+        if parts[:n] != kind.parts:
+            continue
+        rest = parts[n:]
+        if kind.layout == "file" and len(rest) == 1 and rest[0].endswith(".md"):
+            doc_id, dot, code = PurePosixPath(rest[0]).stem.rpartition(".")
+            if dot and doc_id:
+                return kind, doc_id, code
+        if (
+            kind.layout == "folder"
+            and len(rest) == 2
+            and rest[1].startswith("index.")
+            and rest[1].endswith(".md")
+            and rest[1] != "index.md"
+            and not is_kind_folder((*kind.parts, rest[0]))
+        ):
+            return kind, rest[0], rest[1].removeprefix("index.").removesuffix(".md")
     return None
 
 

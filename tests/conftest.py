@@ -445,6 +445,10 @@ def page_types() -> dict[str, str]:
     summaries = next((d for d in corpus.published() if d.meta.get("summaries")), None)
     if summaries is not None:  # summaries in other languages, right-to-left among them
         types["document-summaries"] = summaries.url
+    translated = next(iter(corpus.translations.values()), {})
+    if "fr" in translated:  # a page in French, and the home page of the French pages
+        types["translation-fr"] = translated["fr"].url
+        types["language-home-fr"] = "fr/"
     from kennisbank.registry import FOLLOWUP
     from kennisbank.site.followup import tracked
 

@@ -6,6 +6,7 @@ import pytest
 from conftest import ROOT
 
 from kennisbank.pipeline import load
+from kennisbank.registry import SITE_LANGUAGES
 
 pytestmark = pytest.mark.browser
 
@@ -15,6 +16,8 @@ def smoke_urls() -> list[str]:
     urls = ["", "adviezen/", "standpunten/", "toolkits/", "praktijken/", "over-ons/"]
     for kind in ("advies", "standpunt", "toolkit", "praktijk"):
         urls.append(next(d.url for d in corpus.published() if d.kind == kind))
+    for versions in list(corpus.translations.values())[:1]:  # pages in French and English
+        urls += [t.url for t in versions.values()]
     return urls
 
 
@@ -26,7 +29,8 @@ def test_page_loads_without_console_errors(browser, site_url: str, path: str) ->
     page.on("pageerror", lambda e: errors.append(str(e)))
     response = page.goto(site_url + path, wait_until="networkidle")
     assert response is not None and response.status == 200
-    assert page.locator("html").get_attribute("lang") == "nl"
+    language = path.split("/")[0] if path.split("/")[0] in SITE_LANGUAGES else "nl"
+    assert page.locator("html").get_attribute("lang") == language
     assert page.locator("h1").count() == 1
     assert page.locator("h1").inner_text().strip()
     assert errors == []

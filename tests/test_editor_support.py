@@ -225,7 +225,10 @@ def test_the_front_matter_extensions_content_types_fit_it_and_the_documents() ->
     settings = json.loads(FRONT_MATTER_SETTINGS.read_text(encoding="utf-8"))
     assert [e.message for e in Draft7Validator(settings).iter_errors(config)] == []
     types = {t["name"]: t for t in config["frontMatter.taxonomy.contentTypes"]}
-    assert list(types) == list(KINDS)
+    assert list(types) == [*KINDS, "default"]  # "default": a translation, which has no type
+    assert [f["name"] for f in types["default"]["fields"]] == list(
+        flattened("vertaling")["properties"]
+    )
     vocabularies, _ = load_vocabularies(ROOT)
     for kind in KINDS:
         fields = {f["name"]: f for f in types[kind]["fields"]}
@@ -243,7 +246,10 @@ def test_the_front_matter_extensions_content_types_fit_it_and_the_documents() ->
     for path in documents:
         meta = yaml_as_editors_read_it(path.read_text(encoding="utf-8").split("---\n")[1])
         assert isinstance(meta, dict)
-        schema = front_matter_schema(types[meta["type"]]["fields"], groups)
+        schema = front_matter_schema(types[meta.get("type", "default")]["fields"], groups)
         assert [e.message for e in Draft7Validator(schema).iter_errors(meta)] == [], path
-    wrong = {**meta, "domains": ["onderwys"]}
+        if "type" in meta:  # a document (not a translation): the mistake below is tried on it
+            document, document_schema = meta, schema
+    wrong = {**document, "domains": ["onderwys"]}
+    schema = document_schema
     assert any("onderwys" in e.message for e in Draft7Validator(schema).iter_errors(wrong))

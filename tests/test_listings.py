@@ -14,7 +14,7 @@ from conftest import PLAIN, advies, run_mkdocs, write_doc
 from jsonschema import Draft202012Validator
 
 from kennisbank.pipeline import load
-from kennisbank.registry import KINDS, VOCABULARIES
+from kennisbank.registry import KINDS, SITE_LANGUAGES, VOCABULARIES
 from kennisbank.site.generate import PAGE_SIZE, generate, values_of
 from kennisbank.site.render import expand
 
@@ -172,6 +172,7 @@ def test_feeds_parse_without_errors(corpus, output) -> None:
     for slug in {s for d in published for s in d.meta["domains"]}:
         expected[f"feeds/domeinen/{slug}.xml"] = [d for d in published if slug in d.meta["domains"]]
     followed = {"feeds/opvolging.xml"}  # its entries are steps, not documents: test_followup
+    followed |= {f"feeds/{code}.xml" for code in SITE_LANGUAGES}  # test_translations
     assert {p for p in output.texts if p.startswith("feeds/")} - followed == set(expected)
     assert feedparser.parse(output.texts["feeds/opvolging.xml"]).bozo == 0
     for path, docs in expected.items():

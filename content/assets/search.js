@@ -19,6 +19,27 @@
   var UNAVAILABLE =
     "Zoeken is nu niet beschikbaar: de zoekindex kon niet geladen worden. Werkt het niet " +
     "meer na herladen, gebruik dan de overzichten van adviezen, standpunten, toolkits en praktijken.";
+  // A page under /fr/ or /en/ (<html lang>) searches the pages in its own language (Pagefind
+  // keeps an index per language and loads the one of the page) and speaks that language in
+  // the header; the search page /zoeken/ is Dutch, so "more" leads to the language's home.
+  var LANG = document.documentElement.lang || "nl";
+  var OTHER = {
+    fr: {
+      close: "Fermer la recherche",
+      none: "Aucun résultat pour ",
+      one: "1 résultat",
+      many: " résultats",
+      unavailable: "La recherche n'est pas disponible pour le moment. Rechargez la page.",
+    },
+    en: {
+      close: "Close search",
+      none: "No results for ",
+      one: "1 result",
+      many: " results",
+      unavailable: "Search is not available right now. Please reload the page.",
+    },
+  }[LANG];
+  if (OTHER) UNAVAILABLE = OTHER.unavailable;
   if (location.protocol === "file:") {
     UNAVAILABLE =
       "Zoeken werkt niet in een pagina die als bestand geopend is. Bekijk de site via een " +
@@ -104,6 +125,7 @@
   }
 
   function resultsText(count) {
+    if (OTHER) return count === 1 ? OTHER.one : count + OTHER.many;
     if (count === 0) return "Geen resultaten";
     return count === 1 ? "1 resultaat" : count + " resultaten";
   }
@@ -144,7 +166,7 @@
     var status = box.querySelector(".kb-hsearch__status");
     var more = box.querySelector(".kb-hsearch__more a");
     var searchPage = more.getAttribute("href");
-    var close = el("button", { type: "button", className: "kb-hsearch__close", "aria-label": "Zoeken sluiten" }, [
+    var close = el("button", { type: "button", className: "kb-hsearch__close", "aria-label": OTHER ? OTHER.close : "Zoeken sluiten" }, [
       el("span", { "aria-hidden": "true", text: "×" }),
     ]);
     form.append(close);
@@ -194,9 +216,12 @@
                 return resultItem(data, "kb-hresult", "p");
               })
             );
-            if (!count) list.append(el("li", { className: "kb-hsearch__empty", text: "Geen resultaten voor ‘" + query + "’." }));
-            more.href = searchPage + "?q=" + encodeURIComponent(query);
-            more.textContent = count > HEADER_RESULTS ? "Alle " + count + " resultaten bekijken" : "Verfijnen op de zoekpagina";
+            var none = (OTHER ? OTHER.none : "Geen resultaten voor ") + "‘" + query + "’.";
+            if (!count) list.append(el("li", { className: "kb-hsearch__empty", text: none }));
+            if (!OTHER) {
+              more.href = searchPage + "?q=" + encodeURIComponent(query);
+              more.textContent = count > HEADER_RESULTS ? "Alle " + count + " resultaten bekijken" : "Verfijnen op de zoekpagina";
+            }
             status.textContent = resultsText(count);
             panel.hidden = false;
           });

@@ -16,6 +16,7 @@ from pathlib import Path
 from kennisbank.cache import PreviewCache
 from kennisbank.content.model import Corpus, Document, Problem, SourceFile
 from kennisbank.content.safety import FENCE, SCHEME
+from kennisbank.registry import SITE_LANGUAGES
 
 CONTENT = "content"
 # The target excludes brackets so that a hostile line cannot make matching quadratic.
@@ -97,6 +98,7 @@ def enrich(
         links[doc.id] = [pages[t].id for t in targets if t in pages and pages[t].id != doc.id]
         corpus.related[doc.id] = [by_id[i] for i in doc.meta.get("related", []) or [] if i in by_id]
     rewrite_concepts(corpus, mapping, failed_keys)
+    problems += rewrite_translations(corpus, mapping, concepts, failed_keys)
     for source in corpus.invalid:  # every problem at once: metadata and links
         if source.meta.get("status") != "concept":
             # Its own files are not published while it has problems; links to them are
@@ -140,6 +142,34 @@ def rewrite_concepts(corpus: Corpus, mapping: dict[str, str], failed_keys: set[s
         corpus.bodies[doc.id] = rewrite_links(
             doc.source, doc.page_path, with_concepts, set(), failed_keys
         )[0]
+
+
+def rewrite_translations(
+    corpus: Corpus, mapping: dict[str, str], concepts: set[str], failed_keys: set[str]
+) -> list[Problem]:
+    """The bodies of the pages under /<code>/ (``corpus.translation_bodies``): of each
+    translation, and of the original where a translated document lacks one language (the
+    fallback page shows it). Their links go to the version in the same language where
+    there is one, else to the original."""
+    problems: list[Problem] = []
+    if not corpus.translations:
+        return problems
+    by_id = corpus.by_id()
+    for code in SITE_LANGUAGES:
+        here = dict(mapping)
+        for doc_id, versions in corpus.translations.items():
+            if code in versions:
+                here[_key(by_id[doc_id].source.path)] = versions[code].page_path
+        for doc_id, versions in corpus.translations.items():
+            doc = by_id[doc_id]
+            source = versions[code].source if code in versions else doc.source
+            body, _, found = rewrite_links(
+                source, f"{code}/{doc.page_path}", here, concepts, failed_keys
+            )
+            corpus.translation_bodies[(doc_id, code)] = body
+            if code in versions:  # the original's own link problems are reported already
+                problems += found
+    return problems
 
 
 def rewrite_links(

@@ -28,6 +28,7 @@ from kennisbank.content.schema_check import (
     CMS_SCHEMA,
     FOLLOWUP_SCHEMA,
     SCHEMA_BASE,
+    TRANSLATION_SCHEMA,
     _deref,
     flattened,
     load_schema,
@@ -39,8 +40,8 @@ ALL = "alle"  # the block with the table of all fields
 
 # The files with blocks (from the repository root) and the blocks each must have.
 TARGETS: dict[str, tuple[str, ...]] = {
-    "content/redactiegids.md": (*KINDS, "bijlagen", "opvolging", "talen"),
-    "docs/metadata.md": (ALL, "attachments", "followup"),
+    "content/redactiegids.md": (*KINDS, "bijlagen", "opvolging", "talen", "vertaling"),
+    "docs/metadata.md": (ALL, "attachments", "followup", "translation"),
     "docs/editing.md": ("cms",),
 }
 
@@ -386,8 +387,16 @@ def _conditions(schema: Mapping[str, Any]) -> dict[str, str]:
 
 
 def cms_table() -> dict[str, str]:
-    """The keys of the CMS setting (``content/_data/cms.yml``, ``cms.schema.json``), nested
-    keys under their parent, for the developer docs."""
+    """The keys of the CMS setting (``content/_data/cms.yml``, ``cms.schema.json``) and of
+    a translation (``vertaling.schema.json``), nested keys under their parent, for the
+    developer docs."""
+    return {
+        "cms": key_table(load_schema(CMS_SCHEMA)),
+        "translation": key_table(_deref(load_schema(TRANSLATION_SCHEMA), TRANSLATION_SCHEMA)),
+    }
+
+
+def key_table(schema: Mapping[str, Any]) -> str:
     rows = []
 
     def add(schema: Mapping[str, Any], prefix: str) -> None:
@@ -401,8 +410,8 @@ def cms_table() -> dict[str, str]:
             if prop.get("type") == "object":
                 add(prop, f"{prefix}{key}.")
 
-    add(load_schema(CMS_SCHEMA), "")
-    return {"cms": table(["Key", "Required", "Value", "Description"], rows)}
+    add(schema, "")
+    return table(["Key", "Required", "Value", "Description"], rows)
 
 
 def blocks(all_schemas: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, str]:
@@ -414,7 +423,23 @@ def blocks(all_schemas: Mapping[str, Mapping[str, Any]] | None = None) -> dict[s
     out.update(followup_tables())
     out.update(cms_table())
     out["talen"] = languages_table()
+    out["vertaling"] = translation_guide_table()
     return out
+
+
+def translation_guide_table() -> str:
+    """The guide's table of a translation's keys (``vertaling.schema.json``)."""
+    schema = flattened(TRANSLATION_SCHEMA)
+    rows = [
+        (
+            code(key),
+            "ja" if key in schema["required"] else "nee",
+            guide_explanation(prop),
+            code(yaml_flow(prop["examples"][0])) if prop.get("examples") else "",
+        )
+        for key, prop in schema["properties"].items()
+    ]
+    return table(["Sleutel", "Verplicht?", "Uitleg", "Voorbeeld"], rows)
 
 
 def languages_table() -> str:

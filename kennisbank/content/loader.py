@@ -39,6 +39,23 @@ def discover(root: Path) -> list[Path]:
         whole = all(k.layout == "file" for k in registry.KINDS.values() if k.parts[0] == top)
         if whole and (root / top).is_dir():
             found |= {p for p in (root / top).rglob("*.md") if p.name.lower() != "readme.md"}
+    return sorted(p for p in found if not is_translation(p, root))
+
+
+def is_translation(path: Path, root: Path) -> bool:
+    return registry.translation_at(path.relative_to(root).as_posix()) is not None
+
+
+def discover_translations(root: Path) -> list[Path]:
+    """Every translation file (``<id>.<code>.md``, ``<id>/index.<code>.md``) in the kinds'
+    folders, in a stable order."""
+    found: set[Path] = set()
+    for kind in registry.KINDS.values():
+        folder = root / kind.folder
+        if not folder.is_dir():
+            continue
+        pattern = "*.*.md" if kind.layout == "file" else "*/index.*.md"
+        found |= {p for p in folder.glob(pattern) if p.is_file() and is_translation(p, root)}
     return sorted(found)
 
 

@@ -131,6 +131,31 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class Translation:
+    """A French or English version of a document (``<id>.<code>.md`` beside it); its
+    metadata other than title and summary is the original's."""
+
+    original: Document
+    lang: str  # a key of registry.SITE_LANGUAGES
+    source: SourceFile
+    title: str
+    summary: str
+
+    @property
+    def translated(self) -> dt.date | None:
+        value = self.source.meta.get("translated")
+        return dt.date.fromisoformat(value) if value else None
+
+    @property
+    def url(self) -> str:
+        return f"{self.lang}/{self.original.url}"
+
+    @property
+    def page_path(self) -> str:
+        return f"{self.lang}/{self.original.page_path}"
+
+
+@dataclass(frozen=True, slots=True)
 class Attachment:
     """A file shipped with a toolkit, copied to the site beside its page."""
 
@@ -160,6 +185,10 @@ class Corpus:
     invalid: list[SourceFile] = field(default_factory=list)
     # The follow-up of recommendations (content/followup.py), by document id.
     followups: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    # French and English versions, by the original's id and language code; their bodies
+    # with site links (enrich) by (id, code).
+    translations: dict[str, dict[str, Translation]] = field(default_factory=dict)
+    translation_bodies: dict[tuple[str, str], str] = field(default_factory=dict)
     # The browser CMS's setting (content/_data/cms.yml), once it passed its schema.
     cms: dict[str, Any] = field(default_factory=dict)
     _ids: dict[str, Document] = field(default_factory=dict, init=False, repr=False, compare=False)

@@ -54,10 +54,12 @@ PRIORITY = [
 FOLLOWUP_SCHEMA = "opvolging"
 # The schema of the browser CMS's setting (content/_data/cms.yml).
 CMS_SCHEMA = "cms"
+# The schema of a translation of a document (<id>.fr.md).
+TRANSLATION_SCHEMA = "vertaling"
 
 
 def schema_names() -> list[str]:
-    return ["common", *KINDS, FOLLOWUP_SCHEMA, CMS_SCHEMA]
+    return ["common", *KINDS, FOLLOWUP_SCHEMA, CMS_SCHEMA, TRANSLATION_SCHEMA]
 
 
 @cache
@@ -162,7 +164,7 @@ class SchemaChecker:
             "$ref": "common.schema.json#/$defs/base",
         }
         self._validators[None] = cls(any_kind, registry=registry(), format_checker=checker)
-        for name in (FOLLOWUP_SCHEMA, CMS_SCHEMA):
+        for name in (FOLLOWUP_SCHEMA, CMS_SCHEMA, TRANSLATION_SCHEMA):
             self._validators[name] = cls(
                 load_schema(name), registry=registry(), format_checker=checker
             )

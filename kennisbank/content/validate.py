@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from kennisbank import registry
 from kennisbank.cache import FileCache
 from kennisbank.content import attachments as attachments_rules
-from kennisbank.content import followup, loader, readability
+from kennisbank.content import followup, loader, readability, translations
 from kennisbank.content.model import (
     Attachment,
     Corpus,
@@ -130,6 +131,15 @@ def load_corpus(
         vocab_stamp,
     )
     problems += found
+    problems += translations.load(
+        root,
+        corpus,
+        checker,
+        {doc_id: source for doc_id, source in sources},
+        unreadable,
+        lambda source, kind: check_translation(source, checker, kind),
+        cache,
+    )
     corpus.cms, found = load_cms_setting(root, checker)
     problems += found
     corpus.documents.sort(key=lambda d: d.sort_key, reverse=True)
@@ -162,7 +172,23 @@ def check_file(path: Path, root: Path, checker: SchemaChecker) -> list[Problem]:
     source, problems = read_document(path, root)
     if source is None:
         return problems
+    translation = registry.translation_at(source.rel) or TRANSLATION_NAME.search(path.name)
+    if translation:
+        kind = translation[0].name if isinstance(translation, tuple) else None
+        return problems + check_translation(source, checker, kind)
     return check_document(source, root, checker, in_corpus=False)[1]
+
+
+# A translation's file name wherever it lies (a schema example, an editor's scratch file).
+TRANSLATION_NAME = re.compile(r"^[^.]+\.[^.]+\.md$")
+
+
+def check_translation(
+    source: SourceFile, checker: SchemaChecker, kind: str | None
+) -> list[Problem]:
+    """Every single-file rule of a translation (``translations.check``) and the rules of
+    text that documents have too."""
+    return translations.check(source, checker, kind) + _check_unsafe(source) + _check_images(source)
 
 
 def _places() -> str:

@@ -2,8 +2,11 @@
 
 Pagefind reads the built HTML: only elements marked ``data-pagefind-body`` are indexed (the
 article of a page; see overrides/main.html), and hidden ``data-pagefind-filter`` /
-``data-pagefind-meta`` spans carry a document's facets. The result is a chunked index in
-``SITE/pagefind/`` that the browser loads only when someone searches (content/assets/search.js).
+``data-pagefind-meta`` spans carry a document's facets. Pagefind keeps an index per
+``<html lang>`` (stemmed in that language) and the browser loads the one of the page it is
+on: the Dutch pages are searched in Dutch, the pages under /fr/ and /en/ in French and
+English. The result is a chunked index in ``SITE/pagefind/`` that the browser loads only
+when someone searches (content/assets/search.js).
 """
 
 from __future__ import annotations
@@ -53,9 +56,6 @@ def index_site(site_dir: Path) -> None:
         str(site_dir),
         "--output-subdir",
         OUTPUT,
-        # One Dutch index (Dutch stemming), whatever a page's lang attribute says.
-        "--force-language",
-        "nl",
         "--exclude-selectors",
         EXCLUDE,
         "--silent",
@@ -265,7 +265,6 @@ class IndexFeeder:
                 {
                     "type": "NewIndex",
                     "config": {
-                        "force_language": "nl",
                         "exclude_selectors": [s.strip() for s in EXCLUDE.split(",")],
                     },
                 }

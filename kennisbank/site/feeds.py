@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 
 from kennisbank.content.model import Corpus, Document
-from kennisbank.registry import KINDS
+from kennisbank.registry import KINDS, SITE_LANGUAGES
 
 FEED_ENTRIES = 50  # a feed reader needs the recent items, not the whole archive
 TZ = ZoneInfo("Europe/Brussels")
@@ -56,6 +56,42 @@ def atom(corpus: Corpus, docs: list[Document], path: str, title: str, site_url: 
     return xml.decode("utf-8")
 
 
+def translation_feed(corpus: Corpus, code: str, site_url: str) -> str:
+    """The feed of a site language (``/feeds/<code>.xml``): the documents translated into
+    it, newest first, with their translated titles and summaries, in that language."""
+    lang = SITE_LANGUAGES[code]
+    base = site_url.rstrip("/") + "/"
+    path = f"feeds/{code}.xml"
+    versions = sorted(
+        (v[code] for v in corpus.translations.values() if code in v),
+        key=lambda t: t.original.sort_key,
+        reverse=True,
+    )[:FEED_ENTRIES]
+    fg = FeedGenerator()
+    fg.id(base + path)
+    fg.title(f"{SITE_TITLE}: {lang.label('feed')}")
+    fg.subtitle(lang.label("home_intro"))
+    fg.author({"name": "Minderhedenforum"})
+    fg.link(href=base + f"{code}/", rel="alternate", type="text/html")
+    fg.link(href=base + path, rel="self", type="application/atom+xml")
+    fg.language(code)
+    fg.generator("Kennisbank")
+    fg.rights("Minderhedenforum")
+    changed = [max(t.original.changed, t.translated or t.original.changed) for t in versions]
+    fg.updated(_moment(max(changed, default=dt.date(2000, 1, 1))))
+    for version, when in zip(versions, changed, strict=True):
+        entry = fg.add_entry(order="append")
+        entry.id(base + version.url)
+        entry.title(version.title)
+        entry.link(href=base + version.url, rel="alternate", type="text/html")
+        entry.summary(version.summary)
+        entry.published(_moment(version.original.date))
+        entry.updated(_moment(when))
+        entry.category(term=version.original.kind, label=lang.kind(version.original.kind))
+    xml: bytes = fg.atom_str(pretty=True)
+    return xml.decode("utf-8")
+
+
 def all_feeds(
     corpus: Corpus,
     by_kind: dict[str, list[Document]],
@@ -72,6 +108,9 @@ def all_feeds(
         section, plural = KINDS[kind].section, KINDS[kind].plural
         path = f"feeds/{section}.xml"
         out[path] = atom(corpus, docs, path, plural.lower(), site_url)
+    if corpus.translations:
+        for code in SITE_LANGUAGES:
+            out[f"feeds/{code}.xml"] = translation_feed(corpus, code, site_url)
     for slug, docs in by_domain.items():
         path = f"feeds/domeinen/{slug}.xml"
         out[path] = atom(corpus, docs, path, f"thema {corpus.label('domains', slug)}", site_url)

@@ -12,7 +12,7 @@ import datetime as dt
 import html
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup
 
-from kennisbank.site import cms, feeds, followup, languages
+from kennisbank.site import cms, feeds, followup, languages, translations
 from kennisbank.site import opendata
 from kennisbank.cache import CardCache, PreviewCache
 from kennisbank.content.model import Corpus, Document, InternalError, Problem
@@ -31,6 +31,7 @@ from kennisbank.registry import (
     LANGUAGES,
     PUBLISHER,
     SEARCH_FILTERS,
+    SITE_LANGUAGES,
     VOCABULARIES,
 )
 from kennisbank.site.downloads import (
@@ -172,6 +173,8 @@ def generate(
                 site_url,
                 tuple(corpus.followups.get(doc.id, ())),
                 today.isoformat(),
+                # its translations' languages (the switcher and the alternates)
+                ",".join(corpus.translations.get(doc.id, {})),
             )
             hit = cache.pages.get(doc.id)
             if hit is not None and _same(hit[0], inputs):
@@ -196,6 +199,7 @@ def generate(
     for vocabulary in VOCABULARIES:
         out.pages.update(theme_pages(corpus, indexes, vocabulary, cards))
     out.pages.update(archive_pages(corpus, indexes, cards))
+    out.pages.update(translations.pages(corpus, downloads, front_matter))
     # The dashboard and addressee pages depend on the followed documents' metadata, not on
     # their text: an edit of a body keeps them (they took 0.5 s per preview rebuild at
     # 1,000 documents).
@@ -300,8 +304,10 @@ def card(
     key = (doc.id, depth, heading)
     domains = doc.meta.get("domains", [])
     labels = tuple(corpus.label("domains", slug) for slug in domains)
+    versions = corpus.translations.get(doc.id, {})
+    inputs = labels + tuple(f"{code}:{t.title}" for code, t in versions.items())
     hit = cards.get(key)
-    if hit is not None and hit[0] is doc and hit[1] == labels:
+    if hit is not None and hit[0] is doc and hit[1] == inputs:
         return hit[2]
     up = "../" * depth
     data = {
@@ -315,6 +321,10 @@ def card(
         "summary": " ".join(str(doc.meta.get("summary_plain") or doc.summary).split()),
         "plain": bool(doc.meta.get("summary_plain")),
         "summaries": languages.summaries(doc),  # named in their own language
+        "translations": [  # the same: each language in its own name, with its page
+            {"code": code, "native": SITE_LANGUAGES[code].native, "url": up + t.url}
+            for code, t in versions.items()
+        ],
         "labels": [
             {"text": label, "url": up + theme_url("domains", slug)}
             for slug, label in zip(domains, labels, strict=True)
@@ -326,7 +336,7 @@ def card(
         "lang": None if doc.meta.get("language", "nl") == "nl" else doc.meta["language"],
     }
     html_ = Markup(macro("_card.html.j2", "card_item")(data, heading))
-    cards[key] = (doc, labels, html_)
+    cards[key] = (doc, inputs, html_)
     return html_
 
 
@@ -398,6 +408,7 @@ def document_page(
         "suggested": [card(cards, corpus, d, url, 3) for d in corpus.suggested.get(doc.id, [])],
         "backlinks": [card(cards, corpus, d, url, 3) for d in corpus.backlinks.get(doc.id, [])],
         "listing_url": relative_url(f"{doc.section}/", url),
+        "switcher": translations.switcher(corpus, doc, "nl", url),
         **languages.context(doc, url),
         "date_text": dutch_date(doc.date),
         "updated_text": dutch_date(doc.updated),
@@ -413,18 +424,24 @@ def document_page(
         title=doc.title,
         description=doc.summary,
         hide=["navigation"],  # documents are not in the nav: its column would be empty
+        alternates=translations.alternates(corpus, doc) or None,
         feeds=[feeds.link(f"{doc.section}.xml", f"Nieuwe {KINDS[doc.kind].plural.lower()}")],
-        search=search_data(doc, followup.search_values(corpus, doc)) if doc.published else False,
+        search=(
+            search_data(doc, followup.search_values(corpus, doc), corpus.translations.get(doc.id))
+            if doc.published
+            else False
+        ),
     )
     concepts_url = relative_url(page_url(CONCEPTS), url)
-    return render_page(
-        "document.md.j2", front, doc.changed, **context, concepts_url=concepts_url
-    )
+    return render_page("document.md.j2", front, doc.changed, **context, concepts_url=concepts_url)
 
 
-def search_data(doc: Document, followed: list[str] | None = None) -> dict[str, Any]:
+def search_data(
+    doc: Document, followed: list[str] | None = None, translated: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """What the search index knows of a document: filters (slugs) and display metadata.
-    ``followed``: the implementation states of its recommendations (a filter)."""
+    ``followed``: the implementation states of its recommendations (a filter);
+    ``translated``: its translations, by language code (a reader finds it in those too)."""
     filters: dict[str, list[str]] = {"soort": [doc.kind], "jaar": [str(doc.date.year)]}
     for vocabulary in VOCABULARIES.values():
         values = values_of(doc, vocabulary.name)
@@ -432,9 +449,11 @@ def search_data(doc: Document, followed: list[str] | None = None) -> dict[str, A
             filters[vocabulary.filter] = values
     if followed:
         filters[FOLLOWUP.filter] = followed
-    # The languages a reader finds it in: its own, then those of its summaries.
+    # The languages a reader finds it in: its own, its translations, its summaries.
     summaries = doc.meta.get("summaries") or {}
-    filters["taal"] = list(dict.fromkeys([doc.meta.get("language", "nl"), *summaries]))
+    filters["taal"] = list(
+        dict.fromkeys([doc.meta.get("language", "nl"), *(translated or {}), *summaries])
+    )
     return {
         "filters": filters,
         "meta": {

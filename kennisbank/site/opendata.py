@@ -6,11 +6,12 @@ import csv
 import io
 import json
 from importlib import resources
+from collections.abc import Mapping
 from typing import Any
 
 from kennisbank.cache import RowCache
 from kennisbank.content import readability
-from kennisbank.content.model import Corpus, Document
+from kennisbank.content.model import Corpus, Document, Translation
 from kennisbank.content.schema_check import known_keys
 from kennisbank.registry import KINDS
 from kennisbank.site.downloads import absolute, pdf_name
@@ -27,6 +28,7 @@ COLUMNS = [
     "summary_plain",
     "status",
     "language",
+    "translations",
     "domains",
     "audiences",
     "tags",
@@ -53,13 +55,21 @@ COLUMNS = [
 PRIVATE = {"files", "changelog", "featured"}
 
 
-def record(doc: Document, site_url: str) -> dict[str, Any]:
+def record(
+    doc: Document, site_url: str, translations: Mapping[str, Translation] | None = None
+) -> dict[str, Any]:
+    """A document's open data; ``translations``: its French and English versions."""
     base = site_url.rstrip("/") + "/"
     data: dict[str, Any] = {"id": doc.id, "type": doc.kind, "url": base + doc.url}
     data.update({k: v for k, v in doc.meta.items() if k not in PRIVATE and k != "type"})
     data["status"] = doc.status
     data["language"] = doc.meta.get("language", "nl")
     data["summary"] = doc.summary
+    if translations:
+        data["translations"] = [
+            {"language": code, "title": t.title, "url": base + t.url}
+            for code, t in translations.items()
+        ]
     if data["language"] == "nl":  # Flesch–Douma is a formula for Dutch
         data["readability"] = readability.scores(doc.meta, doc.source.body)
     data["pdf"] = absolute(site_url, doc, pdf_name(doc))
@@ -82,9 +92,12 @@ def exports(corpus: Corpus, site_url: str, rows_cache: RowCache | None = None) -
     lines, rows = [], []
     for doc in published:
         hit = kept.get(doc.id)
-        if hit is None or hit[0] is not doc or hit[1] != site_url:
-            rec = record(doc, site_url)
-            hit = (doc, site_url, json.dumps(rec, ensure_ascii=False), csv_row(rec))
+        versions = corpus.translations.get(doc.id, {})
+        # A row is kept for the same document, site URL and translations' titles.
+        inputs = "|".join([site_url, *(f"{c}:{t.title}" for c, t in versions.items())])
+        if hit is None or hit[0] is not doc or hit[1] != inputs:
+            rec = record(doc, site_url, versions)
+            hit = (doc, inputs, json.dumps(rec, ensure_ascii=False), csv_row(rec))
             kept[doc.id] = hit
         lines.append(hit[2])
         rows.append(hit[3])
@@ -144,6 +157,7 @@ def csv_row(rec: dict[str, Any]) -> list[str]:
     period = rec.get("period") or {}
     scores = rec.get("readability") or {}
     row = {**rec, "period_start": period.get("start"), "period_end": period.get("end")}
+    row["translations"] = [t["language"] for t in rec.get("translations", [])]
     row |= {f"readability_{part}": score for part, score in scores.items()}
     return [cell(row.get(column)) for column in COLUMNS]
 

@@ -43,6 +43,7 @@ GUIDE_SECTIONS: dict[str, str] = {
     "opvolging": "opvolging-van-aanbevelingen",
     "cms": "in-de-browser-bewerken-cms",
     "eenvoudige-taal": "in-eenvoudige-taal",
+    "vertalingen": "vertalingen-in-het-frans-en-het-engels",
     "aanbevelingen": "opvolging-van-aanbevelingen",
 }
 
