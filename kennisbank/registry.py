@@ -167,6 +167,7 @@ SITE_LANGUAGES: dict[str, SiteLanguage] = {
     code: SiteLanguage(code=code, native=entry["native"], labels=entry)
     for code, entry in _DATA["site_languages"].items()
 }
+SEARCH_WEIGHTS: dict[str, float] = dict(_DATA["search_weights"])
 DUTCH_NATIVE = "Nederlands"  # the site's own language, named in the language switcher
 
 # The search page's filters, in order: (name, Dutch title). "soort" and "jaar" come from

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import gzip
 import importlib.metadata
 import os
 import platform
@@ -38,6 +39,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # the sibling scripts
+import relevance
 from browser_flags import CHROMIUM, FLAGS
 
 from kennisbank.publishing.local_server import serve_with_headers
@@ -84,6 +86,10 @@ class Result:
     # (bytes under /pagefind/ over the wire, uncompressed, seconds after the last keystroke,
     # seconds after the focus)
     search: tuple[int, int, float, float] | None = None
+    # The relevance set (scripts/relevance.py) with the sample documents among the others:
+    # (cases met, cases); and the word list of "Bedoelde je ...?" (bytes, gzip bytes).
+    relevance: tuple[int, int] | None = None
+    words: tuple[int, int] = (0, 0)
     profile: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -317,6 +323,45 @@ def measure_first_search(site_dir: Path, query: str) -> tuple[int, int, float, f
     return transferred, uncompressed, shown - typed, shown - focused
 
 
+def measure_relevance(root: Path, site: Path) -> tuple[int, int] | None:
+    """The relevance test set over this corpus plus the sample documents (which its cases
+    name): copied in, built (HTML only), then every case in Chromium. None without an
+    index."""
+    for top in ("advisories", "toolkits"):
+        shutil.copytree(ROOT / top, root / top, dirs_exist_ok=True)
+        # The synthetic corpus numbers its references as the sample does (ADV-2023-02): the
+        # sample's move to the 1900s (ADV-1923-02), still unique.
+        for path in (ROOT / top).rglob("*.md"):
+            copy = root / path.relative_to(ROOT)
+            text = re.sub(r"^(reference: \w+-)20", r"\g<1>19", copy.read_text("utf-8"), flags=re.M)
+            copy.write_text(text, "utf-8")
+    built = run(build_cmd(site), root, {"KENNISBANK_PDF": "0"})
+    if re.search(r"\d+ proble(em|men) in \d+ bestand", built.output):
+        say(f"relevance: the build with the sample documents failed:\n{built.output[-2000:]}")
+        return None
+    if not (site / "pagefind").is_dir():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    from kennisbank.pipeline import load
+
+    corpus_, _ = load(root)
+    urls = {doc.id: doc.url for doc in corpus_.published()}
+    server, base = serve_with_headers(site)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            outcomes = relevance.run(browser.new_page(), base.rstrip("/") + "/", urls)
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    for outcome in outcomes:
+        if not outcome.met:
+            say(f"relevance: {outcome.line()}")
+    return sum(o.met for o in outcomes), len(outcomes)
+
+
 # --- profile -------------------------------------------------------------------------------
 
 # (label, file, function, caller file or None): cumulative time of the build's phases.
@@ -488,6 +533,19 @@ def table(result: Result, base: Result | None) -> str:
             "≤ 300 ms",
             seconds <= 0.3,
         )
+    size, packed = result.words
+    row(
+        '"Bedoelde je …?" word list (fetched only after zero results)',
+        f"{size / 1000:.1f} KB ({packed / 1000:.1f} KB gzip)",
+        "≤ 5 KB gzip",
+        packed <= 5000,
+    )
+    if result.relevance is not None:
+        met, total = result.relevance
+        row(
+            "Relevance set met (tests/data/relevantie.yml, sample documents added)",
+            f"{met} of {total} ({met / total:.0%})",
+        )
     peak = max(cold.peak_mb, rebuild.peak_mb)
     own = max(cold.own_peak_mb, rebuild.own_peak_mb)
     value = f"{peak:.0f} MB (MkDocs process alone: {own:.0f} MB)"
@@ -578,6 +636,10 @@ def bench(n: int, seed: int, parent: Path, profile: bool) -> Result:
     document = next(p for p in info.paths if "/praktijken/" in p)
     result.timeout = max(120.0, 3 * result.html_only.seconds)
     result.edit_preview = measure_edit_preview(root, document, result.timeout)
+    words = site / "assets" / "zoekwoorden.json"
+    result.words = (words.stat().st_size, len(gzip.compress(words.read_bytes())))
+    say(f"N={n}: relevance set, with the sample documents added")
+    result.relevance = measure_relevance(root, site)
     if profile:
         say(f"N={n}: profiling a cold build")
         result.profile = profile_build(root)

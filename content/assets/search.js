@@ -89,6 +89,79 @@
     return labelsPromise;
   }
 
+  // The words a search without results is compared with (assets/zoekwoorden.json, written at
+  // build time by kennisbank/site/search_words.py, most frequent first): fetched only then.
+  var wordsPromise = null;
+  function knownWords() {
+    if (!wordsPromise) {
+      wordsPromise = fetch(new URL("assets/zoekwoorden.json", BASE).href)
+        .then(function (r) {
+          return r.ok ? r.json() : [];
+        })
+        .catch(function () {
+          return [];
+        });
+    }
+    return wordsPromise;
+  }
+
+  // Edits (insert, delete, replace, swap two neighbours) from a to b; more than `most` is
+  // reported as most + 1 (optimal string alignment distance, cut off early).
+  function distance(a, b, most) {
+    if (Math.abs(a.length - b.length) > most) return most + 1;
+    var rows = [];
+    for (var i = 0; i <= a.length; i++) {
+      rows.push([i]);
+      var best = i;
+      for (var j = 1; j <= b.length; j++) {
+        if (i === 0) {
+          rows[0].push(j);
+          continue;
+        }
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          d = Math.min(d, rows[i - 2][j - 2] + 1);
+        }
+        rows[i].push(d);
+        if (d < best) best = d;
+      }
+      if (i > 0 && best > most) return most + 1;
+    }
+    return rows[a.length][b.length];
+  }
+
+  // The query with each unknown word replaced by the nearest known word (one edit per four
+  // letters at most; the more frequent word wins a tie), or "" when nothing is near.
+  function suggestion(query, words) {
+    var known = {};
+    words.forEach(function (w) {
+      known[w] = true;
+    });
+    var changed = false;
+    var out = query
+      .toLowerCase()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(function (word) {
+        if (word.length < 4 || known[word]) return word;
+        var most = Math.max(1, Math.floor(word.length / 4));
+        var best = null;
+        var bestDistance = most + 1;
+        for (var i = 0; i < words.length && bestDistance > 1; i++) {
+          var d = distance(word, words[i], most);
+          if (d < bestDistance) {
+            best = words[i];
+            bestDistance = d;
+          }
+        }
+        if (!best) return word;
+        changed = true;
+        return best;
+      });
+    return changed ? out.join(" ") : "";
+  }
+
   // Pagefind's Dutch stemmer reduces "advies" to "advie" but "adviezen" to "advies", so a search
   // for "adviezen" would miss pages with only "advies" (measured: also verlies/verliezen; huis/
   // huizen, prijs/prijzen and gemeente/gemeenten are fine). Searching the singular finds both.
@@ -148,6 +221,31 @@
     ]);
   }
 
+  // Publications first: a site page (soort "pagina": contact, the follow-up dashboard, ...)
+  // that matches comes after every publication that matches, in Pagefind's order within
+  // each group (issue #19). A second search, for the pages only, tells them apart without
+  // loading any result's data. A reader who chose a kind gets just that kind.
+  function rankedSearch(pf, term, filters) {
+    if (filters.soort) return pf.search(term, { filters: filters });
+    return Promise.all([
+      pf.search(term, { filters: filters }),
+      pf.search(term, { filters: Object.assign({}, filters, { soort: "pagina" }) }),
+    ]).then(function (found) {
+      var pages = {};
+      found[1].results.forEach(function (r) {
+        pages[r.id] = true;
+      });
+      var all = found[0].results;
+      var first = all.filter(function (r) {
+        return !pages[r.id];
+      });
+      var last = all.filter(function (r) {
+        return pages[r.id];
+      });
+      return Object.assign({}, found[0], { results: first.concat(last) });
+    });
+  }
+
   function isTyping(target) {
     return (
       target instanceof HTMLElement &&
@@ -200,7 +298,7 @@
       }
       pagefind()
         .then(function (pf) {
-          return pf.search(queryText(query));
+          return rankedSearch(pf, queryText(query), {});
         })
         .then(function (search) {
           return Promise.all(
@@ -355,6 +453,10 @@
       ]),
     ]);
     var status = el("p", { className: "kb-search__status", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+    // After a search without results: a nearer word, the filters to leave out, the themes.
+    var help = el("div", { className: "kb-search__help", hidden: true });
+    var themesUrl = mount.getAttribute("data-kb-themes") || "";
+    var themeFilter = mount.getAttribute("data-kb-theme-filter") || "";
     var facetGroups = el("div", { className: "kb-search__groups" });
     var clear = el("button", { type: "button", className: "kb-search__clear", text: "Alle filters wissen", hidden: true });
     var facets = el("details", { className: "kb-search__facets" }, [
@@ -373,7 +475,7 @@
       list,
       moreButton,
     ]);
-    mount.append(form, status, el("div", { className: "kb-search__body" }, [facets, resultsBox]));
+    mount.append(form, status, help, el("div", { className: "kb-search__body" }, [facets, resultsBox]));
     mount.hidden = false;
     input.value = state.q;
 
@@ -539,8 +641,72 @@
       });
     }
 
+    // A search without results: say which filter to leave out when the filters alone cause
+    // it (with the count without it), else suggest the nearest known words; then the themes.
+    function showHelp(pf, term, query, mine) {
+      var chosen = FILTERS.filter(function (name) {
+        return state.filters[name].length;
+      });
+      var without = chosen.map(function (name) {
+        return rankedSearch(pf, term, pagefindFilters(state, name));
+      });
+      return Promise.all([Promise.all(without), query ? knownWords() : [], labels()]).then(function (done) {
+        if (mine !== ticket) return;
+        var parts = [];
+        var leave = [];
+        done[0].forEach(function (found, i) {
+          if (!found.results.length) return;
+          var name = chosen[i];
+          var values = state.filters[name].map(function (v) {
+            return (done[2][name] || {})[v] || v;
+          });
+          var button = el("button", { type: "button", className: "kb-search__leave", text: FILTER_TITLES[name] + ": " + values.join(", ") + " weglaten" });
+          button.addEventListener("click", function () {
+            state.filters[name] = [];
+            typingEntry = false;
+            commit(true);
+            input.focus();
+            search();
+          });
+          leave.push(el("li", {}, [button, document.createTextNode(" (" + resultsText(found.results.length).toLowerCase() + ")")]));
+        });
+        if (leave.length) {
+          parts.push(el("p", { text: "Met deze filters is er niets. Zonder een van deze filters wel:" }));
+          parts.push(el("ul", { className: "kb-search__leave-list" }, leave));
+        } else if (query) {
+          var better = suggestion(query, done[1]);
+          if (better) {
+            var next = { q: better, filters: state.filters };
+            parts.push(
+              el("p", { className: "kb-search__suggest" }, [
+                document.createTextNode("Bedoelde je "),
+                el("a", { href: stateQuery(next) }, [el("strong", { text: better })]),
+                document.createTextNode("?"),
+              ])
+            );
+          }
+        }
+        var themes = Object.keys(done[2][themeFilter] || {});
+        if (themes.length && themesUrl) {
+          parts.push(el("p", { text: "Of bekijk alle publicaties per thema:" }));
+          parts.push(
+            el(
+              "ul",
+              { className: "kb-search__themes" },
+              themes.map(function (slug) {
+                return el("li", {}, [el("a", { href: new URL(themesUrl + slug + "/", BASE).href, text: done[2][themeFilter][slug] })]);
+              })
+            )
+          );
+        }
+        help.replaceChildren.apply(help, parts);
+        help.hidden = !parts.length;
+      });
+    }
+
     function search() {
       var mine = ++ticket;
+      help.hidden = true; // the help of the last search does not apply to this one
       var query = state.q; // state.q follows the typing; this search is for this text
       var term = queryText(query);
       var wanted = Boolean(term || activeFilters(state));
@@ -549,7 +715,7 @@
           var facetWork = facetsWanted() ? updateFacets(pf, term, wanted, mine) : null;
           var resultWork = null;
           if (wanted) {
-            resultWork = pf.search(term, { filters: pagefindFilters(state) }).then(function (main) {
+            resultWork = rankedSearch(pf, term, pagefindFilters(state)).then(function (main) {
               if (mine === ticket) return showResults(main);
             });
           } else {
@@ -562,6 +728,9 @@
           return Promise.all([facetWork, resultWork]).then(function () {
             if (mine !== ticket) return;
             status.textContent = wanted ? describe(results.length, query) : "Typ een zoekwoord of kies een filter.";
+            help.hidden = true;
+            help.replaceChildren();
+            if (wanted && !results.length) return showHelp(pf, term, query, mine);
           });
         })
         .catch(function () {

@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup
 
-from kennisbank.site import cms, feeds, followup, languages, translations
+from kennisbank.site import cms, feeds, followup, languages, search_words, translations
 from kennisbank.site import opendata
 from kennisbank.cache import CardCache, PreviewCache
 from kennisbank.content.model import Corpus, Document, InternalError, Problem
@@ -227,6 +227,7 @@ def generate(
         if not preview:
             out.headers[f"/{cms.FOLDER}/"] = cms.headers(corpus.cms)
     out.texts["assets/zoekfilters.json"] = json.dumps(search_labels(corpus), ensure_ascii=False)
+    out.texts[search_words.FILE] = search_words.text(corpus)
     return out
 
 
@@ -691,7 +692,13 @@ def audit_block(corpus: Corpus, from_url: str, cards: CardCache) -> str:
 def search_block(corpus: Corpus, from_url: str, cards: CardCache) -> str:
     """Where the search page's script builds the search (``content/assets/search.js``),
     with its filters in order: name and Dutch title, from the registry."""
-    return render("search.html.j2", filters=json.dumps(SEARCH_FILTERS, ensure_ascii=False))
+    return render(
+        "search.html.j2",
+        filters=json.dumps(SEARCH_FILTERS, ensure_ascii=False),
+        # Where a search without results points to: the overview of each theme.
+        themes=f"{VOCABULARIES['domains'].folder}/",
+        theme_filter=VOCABULARIES["domains"].filter,
+    )
 
 
 # Each gets the corpus, the URL of the page and the cards cache.

@@ -20,6 +20,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from kennisbank.registry import SEARCH_WEIGHTS
+
 MONTHS = (
     "januari",
     "februari",
@@ -80,6 +82,7 @@ def environment() -> Environment:
     env.filters["dutch_date"] = dutch_date
     env.filters["file_size"] = file_size
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
+    env.globals["weights"] = SEARCH_WEIGHTS  # data-pagefind-weight of summaries, ...
     return env
 
 
