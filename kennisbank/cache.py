@@ -21,6 +21,7 @@ from markupsafe import Markup
 from kennisbank.content.followup import FollowUpCache
 from kennisbank.content.model import Document, Problem, SourceFile
 from kennisbank.site.render import PageSource
+from kennisbank.site.search_words import WordCounts
 
 # Everything a build keeps between runs (generated page files of a preview, PDFs, bundles,
 # compiled templates), from the project root; never inside content/ or site/.
@@ -53,6 +54,7 @@ class PreviewCache:
     pages: PageCache = field(default_factory=dict)  # generate: document pages
     cards: CardCache = field(default_factory=dict)  # generate: rendered cards
     rows: RowCache = field(default_factory=dict)  # opendata: export lines and rows
+    words: WordCounts = field(default_factory=WordCounts)  # search_words: "Bedoelde je?"
     # generate: the follow-up dashboard and addressee pages, with what they were made of
     followup_pages: tuple[Any, dict[str, PageSource]] | None = None
     # page_files: the hash of each page file written, the page object it was computed

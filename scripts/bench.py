@@ -39,6 +39,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # the sibling scripts
+import journeys
 import relevance
 from browser_flags import CHROMIUM, FLAGS
 
@@ -90,6 +91,7 @@ class Result:
     # (cases met, cases); and the word list of "Bedoelde je ...?" (bytes, gzip bytes).
     relevance: tuple[int, int] | None = None
     words: tuple[int, int] = (0, 0)
+    journeys: list[tuple[str, int]] = field(default_factory=list)  # (journey, key presses)
     profile: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -323,6 +325,41 @@ def measure_first_search(site_dir: Path, query: str) -> tuple[int, int, float, f
     return transferred, uncompressed, shown - typed, shown - focused
 
 
+def measure_journeys(site: Path) -> list[tuple[str, int]]:
+    """The key presses of the three keyboard journeys (scripts/journeys.py) on this site;
+    a journey that fails is reported with -1."""
+    from playwright.sync_api import sync_playwright
+
+    out = []
+    server, base = serve_with_headers(site)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            url = base.rstrip("/") + "/"
+            for walk in (journeys.reader_by_theme, journeys.municipality_toolkit):
+                out.append(_journey(lambda w=walk: w(page, url)))
+            out.append(
+                _journey(lambda: journeys.reader_filters_search(page, url, "gemeente", "soort"))
+            )
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return out
+
+
+def _journey(walk: Any) -> tuple[str, int]:
+    try:
+        done = walk()
+    except journeys.JourneyFailed as err:
+        say(f"journey failed: {err}")
+        return (str(err).split(":")[0], -1)
+    if done.problems:
+        say(f"journey {done.name}: {done.problems}")
+    return (done.name, done.keys)
+
+
 def measure_relevance(root: Path, site: Path) -> tuple[int, int] | None:
     """The relevance test set over this corpus plus the sample documents (which its cases
     name): copied in, built (HTML only), then every case in Chromium. None without an
@@ -540,6 +577,13 @@ def table(result: Result, base: Result | None) -> str:
         "≤ 5 KB gzip",
         packed <= 5000,
     )
+    for name, keys in result.journeys:
+        row(
+            f"Keyboard journey: {name} (key presses)",
+            "failed" if keys < 0 else str(keys),
+            "—",
+            None if keys >= 0 else False,
+        )
     if result.relevance is not None:
         met, total = result.relevance
         row(
@@ -638,6 +682,8 @@ def bench(n: int, seed: int, parent: Path, profile: bool) -> Result:
     result.edit_preview = measure_edit_preview(root, document, result.timeout)
     words = site / "assets" / "zoekwoorden.json"
     result.words = (words.stat().st_size, len(gzip.compress(words.read_bytes())))
+    say(f"N={n}: keyboard journeys")
+    result.journeys = measure_journeys(site)
     say(f"N={n}: relevance set, with the sample documents added")
     result.relevance = measure_relevance(root, site)
     if profile:

@@ -26,7 +26,7 @@ def test_every_published_document_has_a_page(built_site: Path, corpus) -> None:
         assert page.exists() == doc.published, doc.url
         if doc.published:
             text = page.read_text(encoding="utf-8")
-            h1 = re.search(r"<h1>(.*?)</h1>", text, re.S)
+            h1 = re.search(r"<h1[^>]*>(.*?)</h1>", text, re.S)
             assert h1 and html_module.unescape(h1.group(1)) == doc.title
             assert '<html lang="nl"' in text
 
@@ -289,7 +289,7 @@ def test_a_french_document_carries_its_language(scratch_repo: Path, tmp_path: Pa
     assert result.returncode == 0, result.stdout + result.stderr
     page = html(site, "adviezen/frans")
     assert page.count("<h1") == 1
-    assert '<h1 lang="fr">Avis sur l&#39;accueil</h1>' in page
+    assert re.search(r'<h1 id="[^"]+" lang="fr">Avis sur l.accueil</h1>', page)
     assert re.search(r'<p class="kb-summary"[^>]* lang="fr">Samenvatting', page)
     body = re.search(r'<div class="kb-doc-body" lang="fr">(.*?)</div>', page, re.S)
     assert body and "Le texte de l" in body.group(1)
@@ -300,7 +300,7 @@ def test_a_french_document_carries_its_language(scratch_repo: Path, tmp_path: Pa
     assert re.search(r'<p class="kb-card__summary" lang="fr">', listing)
     dutch = html(site, "adviezen/nederlands")
     assert '<p class="kb-summary" data-pagefind-weight="5">' in dutch and "kb-doc-body" not in dutch
-    assert "<h1>Een advies</h1>" in dutch  # the theme's own title
+    assert re.search(r'<h1 id="een-advies">Een advies</h1>', dutch)  # no lang: Dutch
 
 
 def test_nav_titles_survive_the_pages_being_released(scratch_repo: Path, tmp_path: Path) -> None:

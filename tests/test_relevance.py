@@ -4,6 +4,7 @@ match before a body match, and help after a search without results."""
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import re
@@ -183,3 +184,17 @@ def test_zero_results_because_of_filters_say_which_to_leave_out(browser, site_ur
     assert "domein=" not in page.url and "q=racisme" in page.url
     assert page.locator(".kb-search__help").is_hidden()
     page.close()
+
+
+def test_a_preview_keeps_the_word_counts_up_to_date(corpus) -> None:
+    """The counts a preview keeps between rebuilds (search_words.WordCounts) give the same
+    list as counting again, after a document changed and another was deleted."""
+    cache = search_words.WordCounts()
+    assert search_words.words(corpus, cache) == search_words.words(corpus)
+    published = corpus.published()
+    changed = dataclasses.replace(published[0], title="Woordzoeker voetbalclubs zwembad")
+    edited = dataclasses.replace(corpus, documents=[changed, *published[2:]])
+    again = search_words.words(edited, cache)
+    assert again == search_words.words(edited)
+    assert "woordzoeker" in again
+    assert set(cache.documents) == {d.id for d in edited.published()}

@@ -48,6 +48,9 @@ browser_test = pytest.mark.browser
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # The reader turned single-key shortcuts on (they are off by default, issue #20), so
+    # that "/" focuses search.
+    context.add_init_script("localStorage.setItem('kb-sneltoetsen', 'aan')")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))

@@ -53,7 +53,7 @@ from kennisbank.registry import KINDS
 from kennisbank.site import page_files
 from kennisbank.site.generate import print_urls
 from kennisbank.site.preview import PanelMiddleware, panel
-from kennisbank.site.render import expand
+from kennisbank.site.render import expand, title_without_permalink
 
 # MkDocs internal: mkdocs.commands.build._build_page puts this English marker on top of a
 # page only the preview has (a concept, InclusionLevel.DRAFT); such a page has a Dutch
@@ -266,7 +266,7 @@ class KennisbankSite:
         # Popped: a page's blocks are put in once, and are not needed after that.
         fragments = self.build.fragments.pop(page.file.src_uri, None)
         html = expand(html, fragments) if fragments else html
-        return print_urls(html, page.url, self.build.site_url)
+        return print_urls(title_without_permalink(html), page.url, self.build.site_url)
 
     def full_build(self) -> bool:
         """A cold `mkdocs build` (not a preview, not --dirty): the one that renders every

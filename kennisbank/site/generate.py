@@ -227,7 +227,7 @@ def generate(
         if not preview:
             out.headers[f"/{cms.FOLDER}/"] = cms.headers(corpus.cms)
     out.texts["assets/zoekfilters.json"] = json.dumps(search_labels(corpus), ensure_ascii=False)
-    out.texts[search_words.FILE] = search_words.text(corpus)
+    out.texts[search_words.FILE] = search_words.text(corpus, cache.words)
     return out
 
 
@@ -275,10 +275,19 @@ def page_url(page_path: str) -> str:
     return stem + "/"
 
 
-def front_matter(**values: Any) -> str:
+def front_matter(heading_lang: str | None = None, **values: Any) -> str:
     """YAML front matter, one JSON value per key (JSON is valid YAML, and 10x faster to
     write than yaml.safe_dump). Title and description are HTML-escaped here: Material
-    writes them into <title>, <h1> and <meta content="…"> without escaping."""
+    writes them into <title> and <meta content="…"> without escaping.
+
+    The title is also the page's h1, written here in Markdown: it is then the first entry
+    of the page's table of contents, which is where the engine's "Ga naar inhoud" link
+    goes (WCAG 2.4.1; the theme's own h1 is left out when the page has one).
+    ``heading_lang``: the title's language when it is not the page's."""
+    title = values.get("title")
+    heading = f"# {markdown_text(title)}" if isinstance(title, str) else ""
+    if heading and heading_lang:
+        heading += f' {{: lang="{heading_lang}" }}'
     for key in ("title", "description"):
         if isinstance(values.get(key), str):
             values[key] = html.escape(values[key])
@@ -287,7 +296,17 @@ def front_matter(**values: Any) -> str:
         for key, value in values.items()
         if value is not None
     ]
-    return "---\n" + "\n".join(lines) + "\n---\n\n"
+    return "---\n" + "\n".join(lines) + "\n---\n\n" + (heading + "\n\n" if heading else "")
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def markdown_text(text: str) -> str:
+    """Plain text as Markdown that shows exactly that text (a title with * or _ stays as it
+    is, a # at its end is not a closing sequence, { } is no attribute list)."""
+    text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;")
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def theme_url(vocabulary: str, slug: str) -> str:
@@ -421,7 +440,9 @@ def document_page(
         "recommendation_groups": followup.document_groups(corpus, doc, today),
         "followup_url": relative_url(f"{FOLLOWUP.folder}/", url) if followed else None,
     }
+    language = doc.meta.get("language", "nl")
     front = front_matter(
+        heading_lang=None if language == "nl" else language,
         title=doc.title,
         description=doc.summary,
         hide=["navigation"],  # documents are not in the nav: its column would be empty

@@ -130,6 +130,15 @@ def render_page(
     return PageSource(markdown, tuple(blocks), changed)
 
 
+H1_PERMALINK = re.compile(r'(<h1\b[^>]*>.*?)<a class="headerlink"[^>]*>[^<]*</a>(</h1>)', re.S)
+
+
+def title_without_permalink(html: str) -> str:
+    """A page's h1 without the engine's "¶" link to itself: the h1 is the title (and the
+    skip link's target), not a section to link to; its name read "Titel ¶"."""
+    return H1_PERMALINK.sub(r"\1\2", html, count=1)
+
+
 def expand(html: str, blocks: tuple[str, ...] | list[str]) -> str:
     """Put a page's HTML blocks back into its converted HTML."""
 

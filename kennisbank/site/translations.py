@@ -153,6 +153,7 @@ def page(
     }
     title = version.title if version else doc.title
     front = front_matter(
+        heading_lang=None if version else "nl",  # a fallback shows the Dutch original
         title=title,
         description=version.summary if version else doc.summary,
         hide=["navigation"],
