@@ -17,7 +17,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from kennisbank.content.model import Corpus, Document, Translation
-from kennisbank.registry import DUTCH_NATIVE, FACTS, SITE_LANGUAGES, SiteLanguage
+from kennisbank.registry import DUTCH_NATIVE, SITE_LANGUAGES, VOCABULARIES, SiteLanguage
 from kennisbank.site import feeds
 from kennisbank.site.downloads import Download
 from kennisbank.site.render import PageSource, file_size, macro, relative_url, render_page
@@ -118,16 +118,14 @@ def page(
     """A translation's page, or (``version`` None) the fallback page: the original, in
     Dutch, under a notice in ``lang``."""
     url = f"{lang.code}/{doc.url}"
-    facts = []
-    for fact in FACTS:
-        if fact.key == "domains":
-            facts = [
-                {
-                    "text": corpus.label("domains", slug),
-                    "url": relative_url(f"domeinen/{slug}/", url),
-                }
-                for slug in doc.meta.get("domains", [])
-            ]
+    themes = VOCABULARIES["domains"]
+    facts = [  # the themes, with their Dutch labels and overview pages
+        {
+            "text": corpus.label(themes.name, slug),
+            "url": relative_url(f"{themes.folder}/{slug}/", url),
+        }
+        for slug in doc.meta.get(themes.field, [])
+    ]
     context = {
         "t": lang.labels,
         "code": lang.code,
