@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # the sibling scripts
 import journeys
 import relevance
-from browser_flags import CHROMIUM, FLAGS
+from browser_flags import CHROMIUM, FLAGS, site_page
 
 from kennisbank.publishing.local_server import serve_with_headers
 
@@ -328,25 +328,8 @@ def measure_first_search(site_dir: Path, query: str) -> tuple[int, int, float, f
 def measure_journeys(site: Path) -> list[tuple[str, int]]:
     """The key presses of the three keyboard journeys (scripts/journeys.py) on this site;
     a journey that fails is reported with -1."""
-    from playwright.sync_api import sync_playwright
-
-    out = []
-    server, base = serve_with_headers(site)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            url = base.rstrip("/") + "/"
-            for walk in (journeys.reader_by_theme, journeys.municipality_toolkit):
-                out.append(_journey(lambda w=walk: w(page, url)))
-            out.append(
-                _journey(lambda: journeys.reader_filters_search(page, url, "gemeente", "soort"))
-            )
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-    return out
+    with site_page(site, {"width": 1280, "height": 800}) as (page, base):
+        return [_journey(lambda w=walk: w(page, base)) for walk in journeys.JOURNEYS]
 
 
 def _journey(walk: Any) -> tuple[str, int]:
@@ -378,21 +361,11 @@ def measure_relevance(root: Path, site: Path) -> tuple[int, int] | None:
         return None
     if not (site / "pagefind").is_dir():
         return None
-    from playwright.sync_api import sync_playwright
-
     from kennisbank.pipeline import load
 
     corpus_, _ = load(root)
     urls = {doc.id: doc.url for doc in corpus_.published()}
-    server, base = serve_with_headers(site)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            outcomes = relevance.run(browser.new_page(), base.rstrip("/") + "/", urls)
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    outcomes = relevance.run_site(site, urls)
     for outcome in outcomes:
         if not outcome.met:
             say(f"relevance: {outcome.line()}")

@@ -130,7 +130,9 @@ def municipality_toolkit(page: Any, base: str) -> Journey:
     return j
 
 
-def reader_filters_search(page: Any, base: str, word: str, facet: str) -> Journey:
+def reader_filters_search(
+    page: Any, base: str, word: str = "gemeente", facet: str = "soort"
+) -> Journey:
     """A reader opens the search page, types a word, ticks a filter with Space and opens
     the first result."""
     page.goto(base, wait_until="load")
@@ -153,31 +155,19 @@ def reader_filters_search(page: Any, base: str, word: str, facet: str) -> Journe
     return j
 
 
+JOURNEYS = (reader_by_theme, municipality_toolkit, reader_filters_search)
+
+
 def all_journeys(page: Any, base: str) -> list[Journey]:
-    return [
-        reader_by_theme(page, base),
-        municipality_toolkit(page, base),
-        reader_filters_search(page, base, "gemeente", "soort"),
-    ]
+    return [walk(page, base) for walk in JOURNEYS]
 
 
 def main(argv: list[str]) -> int:
-    from browser_flags import CHROMIUM, FLAGS  # scripts/, beside this file
-    from playwright.sync_api import sync_playwright
+    from browser_flags import site_page  # scripts/, beside this file
 
-    from kennisbank.publishing.local_server import serve_with_headers
-
-    server, base = serve_with_headers(Path(argv[0]))
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            for journey in all_journeys(page, base.rstrip("/") + "/"):
-                print(f"{journey.name}: {journey.keys} toetsen, problemen: {journey.problems}")
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with site_page(Path(argv[0]), {"width": 1280, "height": 800}) as (page, base):
+        for journey in all_journeys(page, base):
+            print(f"{journey.name}: {journey.keys} toetsen, problemen: {journey.problems}")
     return 0
 
 

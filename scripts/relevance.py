@@ -94,26 +94,21 @@ def share(outcomes: list[Outcome]) -> float:
     return sum(o.met for o in outcomes) / len(outcomes)
 
 
-def main(argv: list[str]) -> int:
-    from browser_flags import CHROMIUM, FLAGS  # scripts/, beside this file
-    from playwright.sync_api import sync_playwright
+def run_site(site: Path, urls: dict[str, str]) -> list[Outcome]:
+    """Every case on a built site, served as a host would, in a fresh Chromium."""
+    from browser_flags import site_page  # scripts/, beside this file
 
+    with site_page(site) as (page, base):
+        return run(page, base, urls)
+
+
+def main(argv: list[str]) -> int:
     from kennisbank.pipeline import load
-    from kennisbank.publishing.local_server import serve_with_headers
 
     site = Path(argv[0])
     root = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent
     corpus, _ = load(root)
-    urls = {doc.id: doc.url for doc in corpus.published()}
-    server, base = serve_with_headers(site)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            outcomes = run(browser.new_page(), base if base.endswith("/") else base + "/", urls)
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    outcomes = run_site(site, {doc.id: doc.url for doc in corpus.published()})
     for outcome in outcomes:
         print(outcome.line())
     print(f"{sum(o.met for o in outcomes)} of {len(outcomes)} met ({share(outcomes):.0%})")
