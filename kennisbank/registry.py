@@ -185,9 +185,12 @@ SEARCH_FILTERS: tuple[tuple[str, str], ...] = (
 ROOTS: tuple[str, ...] = tuple(dict.fromkeys(kind.parts[0] for kind in KINDS.values()))
 
 
-def kind_at(rel: str) -> tuple[Kind, str] | None:
-    """The kind whose place a path is (relative to the repository, as ``SourceFile.rel``)
-    and the document's id; None when the path is not a document's place."""
+def place_at(rel: str) -> tuple[Kind, str, str | None] | None:
+    """What a path (relative to the repository, as ``SourceFile.rel``) is the place of: the
+    kind, the document's id and, for a translation, the language code as written (None for
+    the document itself); None when the path is no such place. A document is
+    ``<folder>/<id>.md`` or ``<folder>/<id>/index.md``; its translation is beside it,
+    ``<folder>/<id>.<code>.md`` or ``<folder>/<id>/index.<code>.md``."""
     parts = PurePosixPath(rel).parts
     for kind in KINDS.values():
         n = len(kind.parts)
@@ -195,43 +198,36 @@ def kind_at(rel: str) -> tuple[Kind, str] | None:
             continue
         rest = parts[n:]
         if kind.layout == "file" and len(rest) == 1 and rest[0].endswith(".md"):
-            stem = PurePosixPath(rest[0]).stem
-            if "." not in stem:  # <id>.<code>.md is a translation (translation_at)
-                return kind, stem
-        if (
-            kind.layout == "folder"
-            and len(rest) == 2
-            and rest[1] == "index.md"
-            and not is_kind_folder((*kind.parts, rest[0]))
-        ):
-            return kind, rest[0]
-    return None
-
-
-def translation_at(rel: str) -> tuple[Kind, str, str] | None:
-    """The kind, the original's id and the language code (as written) of a translation's
-    place: ``<folder>/<id>.<code>.md`` beside a one-file document, ``<folder>/<id>/
-    index.<code>.md`` in a toolkit's folder; None when the path is not such a place."""
-    parts = PurePosixPath(rel).parts
-    for kind in KINDS.values():
-        n = len(kind.parts)
-        if parts[:n] != kind.parts:
-            continue
-        rest = parts[n:]
-        if kind.layout == "file" and len(rest) == 1 and rest[0].endswith(".md"):
-            doc_id, dot, code = PurePosixPath(rest[0]).stem.rpartition(".")
-            if dot and doc_id:
+            doc_id, dot, code = rest[0].removesuffix(".md").rpartition(".")
+            if not dot and code:
+                return kind, code, None  # no dot: rpartition puts the whole stem last
+            if dot and doc_id and code:
                 return kind, doc_id, code
         if (
             kind.layout == "folder"
             and len(rest) == 2
-            and rest[1].startswith("index.")
+            and rest[1].startswith("index")
             and rest[1].endswith(".md")
-            and rest[1] != "index.md"
             and not is_kind_folder((*kind.parts, rest[0]))
         ):
-            return kind, rest[0], rest[1].removeprefix("index.").removesuffix(".md")
+            code = rest[1].removeprefix("index").removesuffix(".md")
+            if not code:
+                return kind, rest[0], None
+            if code.startswith(".") and len(code) > 1:
+                return kind, rest[0], code[1:]
     return None
+
+
+def kind_at(rel: str) -> tuple[Kind, str] | None:
+    """The kind whose document's place a path is, and the document's id."""
+    found = place_at(rel)
+    return (found[0], found[1]) if found and found[2] is None else None
+
+
+def translation_at(rel: str) -> tuple[Kind, str, str] | None:
+    """The kind, the original's id and the language code of a translation's place."""
+    found = place_at(rel)
+    return (found[0], found[1], found[2]) if found and found[2] is not None else None
 
 
 def is_kind_folder(parts: tuple[str, ...]) -> bool:
