@@ -448,6 +448,28 @@ def test_header_search_by_keyboard_only(page: Any, site_url: str) -> None:
 
 
 @browser_test
+def test_header_results_that_arrive_keep_a_reader_in_the_list(page: Any, site_url: str) -> None:
+    """A reader who went into the results with ArrowDown while the results of the finished
+    word arrive stays in the list, at the same place, and the panel stays open."""
+    page.goto(site_url)
+    page.keyboard.press("/")
+    page.keyboard.type("huurmarkt")
+    page.locator(".kb-hresult").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("ArrowDown")
+    first = page.locator(".kb-hresult__link").first.element_handle()
+    assert page.evaluate("e => document.activeElement === e", first)
+    # New results arrive (as for a word still being typed) while the focus is in the list.
+    page.evaluate(
+        "() => { const i = document.getElementById('kb-hsearch-q'); i.value = 'gemeente';"
+        " i.dispatchEvent(new Event('input', {bubbles: true})); }"
+    )
+    page.wait_for_function("e => !e.isConnected", arg=first)  # the list was replaced
+    assert page.evaluate("document.activeElement === document.querySelector('.kb-hresult__link')")
+    assert page.locator(".kb-hsearch__panel").is_visible()
+
+
+@browser_test
 def test_search_page_by_keyboard_only(page: Any, site_url: str) -> None:
     page.goto(site_url + "zoeken/")
     page.keyboard.press("/")

@@ -308,6 +308,10 @@
           ).then(function (items) {
             if (ticket !== current) return;
             var count = search.results.length;
+            // A reader already in the results (ArrowDown) while those of the finished word
+            // arrive stays at the same place in the list, and the panel stays open.
+            var at = list.contains(document.activeElement) ? links().indexOf(document.activeElement) : -1;
+            if (at >= 0) input.focus({ preventScroll: true });
             list.replaceChildren.apply(
               list,
               items.map(function (data) {
@@ -322,6 +326,7 @@
             }
             status.textContent = resultsText(count);
             panel.hidden = false;
+            if (at >= 0) links()[Math.min(at, links().length - 1)].focus();
           });
         })
         .catch(function () {
