@@ -176,7 +176,9 @@ def test_pages_and_search_work_through_nginx(browser: Any, nginx_url: str) -> No
     response = page.goto(nginx_url + "zoeken/?q=gemeenten")
     assert response is not None and "content-security-policy" in response.headers
     page.locator("main .kb-search-result").first.wait_for()
-    assert re.search(r"\d+ resultat", page.locator(".kb-search__status").inner_text())
+    # The count is announced once the results are all in (a moment after the first).
+    status = page.locator(".kb-search__status").filter(has_text=re.compile(r"\d+ resultat"))
+    status.wait_for(timeout=10_000)
     assert page.evaluate("window.__csp") == []
     page.close()
 
